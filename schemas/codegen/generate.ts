@@ -2,8 +2,8 @@
  * Writes schemas/generated/ from schemas/avro/*.avsc, so TypeScript types are derived from the
  * contracts instead of written twice. `--check` fails when the committed output has drifted (CI).
  */
-import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { join, basename, dirname } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toTypeScript } from '@ovotech/avro-ts';
 import type { Schema } from 'avsc';

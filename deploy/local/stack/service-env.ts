@@ -1,0 +1,11 @@
+import type { StackConfig } from './config.ts';
+
+/** Connection variables that point services at this local stack, unless the caller already set them. */
+export function serviceEnv(config: StackConfig, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const { env: s } = config;
+  return {
+    KAFKA_BROKERS: env.KAFKA_BROKERS ?? `127.0.0.1:${s.KAFKA_PORT}`,
+    SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL ?? `http://127.0.0.1:${s.SCHEMA_REGISTRY_PORT}/apis/ccompat/v7`,
+    CLICKHOUSE_URL: env.CLICKHOUSE_URL ?? `http://127.0.0.1:${s.CLICKHOUSE_HTTP_PORT}`,
+  };
+}

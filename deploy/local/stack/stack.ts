@@ -1,0 +1,91 @@
+import { WardenError } from '../../../services/lib/errors.ts';
+import { clickhouseComponent } from './clickhouse.ts';
+import type { Component, Reporter } from './component.ts';
+import type { StackConfig } from './config.ts';
+import { kafkaComponent } from './kafka.ts';
+import { registryComponent } from './registry.ts';
+import { portOpen, readPid, runningPid, stopProcess, waitHealthy } from './supervisor.ts';
+
+export type { StackConfig } from './config.ts';
+
+export function components(config: StackConfig): Component[] {
+  return [kafkaComponent(config), registryComponent(config), clickhouseComponent(config)];
+}
+
+export interface ComponentStatus {
+  name: string;
+  state: 'running' | 'unhealthy' | 'stopped';
+  pid: number | null;
+  detail: string;
+}
+
+/** Installs (cached) and starts every component that is not already healthy, in parallel. */
+export async function up(config: StackConfig, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  const all = components(config);
+  const results = await Promise.allSettled(all.map((c) => upOne(c, config, reporter(c.name, log, started))));
+  const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ c: all[i]!, err: r.reason as Error }] : []));
+  if (failures.length > 0) {
+    const text = failures.map((f) => `${f.c.name}: ${f.err.message}`).join('\n\n');
+    throw new WardenError('STACK_START_FAILED', `\n${text}\nLogs: ${config.logDir}`);
+  }
+  log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function upOne(c: Component, config: StackConfig, report: Reporter): Promise<void> {
+  const pid = runningPid(c.pidFile);
+  if (pid !== null && (await c.healthy().catch(() => false))) {
+    report(`already running (pid ${pid})`);
+    return;
+  }
+  if (pid !== null) {
+    // Alive but not answering: a half-started or wedged process. Replace it rather than guess.
+    report(`pid ${pid} is not healthy; restarting it`);
+    await stopProcess(c.pidFile);
+  }
+  for (const { port, envVar } of c.ports) {
+    if (await portOpen(port)) {
+      throw new WardenError(
+        'STACK_PORT_IN_USE',
+        `port ${port} is already taken by a process warden did not start. Stop it, or choose another port with ${envVar}=<port>.`,
+      );
+    }
+  }
+  await c.install(report);
+  report('starting');
+  const newPid = await c.start(report);
+  await waitHealthy(() => c.healthy(), {
+    name: c.name,
+    pid: newPid,
+    logFile: c.logFile,
+    timeoutMs: config.startTimeoutMs,
+    onWaiting: (ms) => report(`waiting for health… ${Math.round(ms / 1000)} s`),
+  });
+  report(`healthy: ${c.describe()}`);
+}
+
+export async function down(config: StackConfig, log: (line: string) => void): Promise<void> {
+  // Reverse order of dependence does not matter here (no component depends on another), so stop all at once.
+  await Promise.all(
+    components(config).map(async (c) => {
+      const stopped = await stopProcess(c.pidFile);
+      log(`${c.name.padEnd(10)} ${stopped ? 'stopped' : 'was not running'}`);
+    }),
+  );
+}
+
+export async function status(config: StackConfig): Promise<ComponentStatus[]> {
+  return Promise.all(
+    components(config).map(async (c): Promise<ComponentStatus> => {
+      const pid = runningPid(c.pidFile) ?? null;
+      if (pid === null) return { name: c.name, state: 'stopped', pid: readPid(c.pidFile), detail: c.describe() };
+      const ok = await c.healthy().catch(() => false);
+      return { name: c.name, state: ok ? 'running' : 'unhealthy', pid, detail: c.describe() };
+    }),
+  );
+}
+
+function reporter(name: string, log: (line: string) => void, started: number): Reporter {
+  return (message) =>
+    log(`${name.padEnd(10)} ${`+${((Date.now() - started) / 1000).toFixed(1)}s`.padStart(7)}  ${message}`);
+}

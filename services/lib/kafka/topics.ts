@@ -1,0 +1,76 @@
+import type { Admin } from 'kafkajs';
+import { WardenError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+/** The topics of the design (DESIGN.md §2). Versioned names: a breaking change gets a new topic. */
+export const TOPIC_KEYS = ['events', 'findings', 'verdicts', 'control', 'dlq'] as const;
+export type TopicKey = (typeof TOPIC_KEYS)[number];
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+export interface TopicSettings {
+  prefix: string;
+  partitions: number;
+  replicationFactor: number;
+  eventsRetentionMs: number;
+  findingsRetentionMs: number;
+  dlqRetentionMs: number;
+}
+
+export function topicName(prefix: string, key: TopicKey): string {
+  return `${prefix}warden.${key}.v1`;
+}
+
+export function topicSpecs(s: TopicSettings): Record<TopicKey, TopicSpec> {
+  const name = (k: TopicKey) => topicName(s.prefix, k);
+  return {
+    events: {
+      name: name('events'),
+      partitions: s.partitions,
+      configs: { 'retention.ms': String(s.eventsRetentionMs) },
+    },
+    findings: {
+      name: name('findings'),
+      partitions: s.partitions,
+      configs: { 'retention.ms': String(s.findingsRetentionMs) },
+    },
+    // Verdicts matter for seconds; a short retention keeps a late subscriber from replaying stale blocks.
+    verdicts: { name: name('verdicts'), partitions: s.partitions, configs: { 'retention.ms': String(86_400_000) } },
+    // Policies, scopes and revocations: the latest per key must survive forever, older versions need not.
+    control: {
+      name: name('control'),
+      partitions: 1,
+      configs: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': '3600000' },
+    },
+    dlq: { name: name('dlq'), partitions: 1, configs: { 'retention.ms': String(s.dlqRetentionMs) } },
+  };
+}
+
+/** Creates missing topics; leaves existing ones alone (partitions are never shrunk or re-keyed here). */
+export async function ensureTopics(admin: Admin, s: TopicSettings, log: Logger): Promise<string[]> {
+  const specs = Object.values(topicSpecs(s));
+  let existing: string[];
+  try {
+    existing = await admin.listTopics();
+  } catch (err) {
+    throw new WardenError('KAFKA_UNREACHABLE', (err as Error).message, { cause: err });
+  }
+  const missing = specs.filter((t) => !existing.includes(t.name));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: s.replicationFactor,
+        configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    log.info({ topics: missing.map((t) => t.name) }, 'created topics');
+  }
+  return missing.map((t) => t.name);
+}

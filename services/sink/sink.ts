@@ -1,0 +1,59 @@
+import { createClickHouse } from '../lib/clickhouse/client.ts';
+import { createKafka } from '../lib/kafka/client.ts';
+import { topicName } from '../lib/kafka/topics.ts';
+import type { Logger } from '../lib/logger.ts';
+import { createRegistryClient } from '../lib/serde/avro-codec.ts';
+import type { SinkConfig } from './config.ts';
+import { type SinkStats, tableWriter } from './table-writer.ts';
+
+export interface RunningSink {
+  readonly stats: SinkStats;
+  stop(): Promise<void>;
+}
+
+/** Connects, subscribes and runs until stop(); used by main.ts and by tests in-process. */
+export async function startSink(config: SinkConfig, log: Logger): Promise<RunningSink> {
+  const kafka = createKafka(config, log, 'sink');
+  const consumer = kafka.consumer({
+    groupId: config.SINK_GROUP_ID,
+    maxBytes: config.SINK_MAX_BATCH_BYTES,
+    maxWaitTimeInMs: config.SINK_MAX_WAIT_MS,
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
+  });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const clickhouse = createClickHouse(config);
+  const registry = createRegistryClient(config);
+  const stats: SinkStats = { rowsInserted: 0, batchesInserted: 0, deadLetters: 0, insertFailures: 0 };
+
+  await Promise.all([consumer.connect(), producer.connect()]);
+  await consumer.subscribe({
+    topics: config.topics.map((t) => topicName(config.KAFKA_TOPIC_PREFIX, t)),
+    fromBeginning: config.SINK_FROM_BEGINNING,
+  });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 3,
+    eachBatch: tableWriter(config.topics, {
+      consumer,
+      producer,
+      clickhouse,
+      registry,
+      log,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      retentionDays: config.SINK_RETENTION_DAYS,
+      stats,
+    }),
+  });
+  log.info({ topics: config.topics, group: config.SINK_GROUP_ID }, 'sink running');
+
+  return {
+    stats,
+    async stop() {
+      await consumer.disconnect();
+      await producer.disconnect();
+      await clickhouse.close();
+      log.info(stats, 'sink stopped');
+    },
+  };
+}
