@@ -22,8 +22,8 @@ const outputs = new Map<string, string>();
 const index: string[] = [HEADER];
 
 // The TypeScript API used by avro-ts prints deprecation notices on every call; they are noise here.
-const warn = process.emitWarning;
-process.emitWarning = () => undefined;
+const warn = console.warn;
+console.warn = () => undefined;
 for (const file of files) {
   const schema = JSON.parse(readFileSync(join(avroDir, file), 'utf8')) as Schema;
   const name = basename(file, '.avsc');
@@ -34,7 +34,7 @@ for (const file of files) {
   index.push(`export type { ${top} } from './${name}.ts';`);
   index.push(`export const ${top}Schema = ${JSON.stringify(JSON.stringify(schema))};`);
 }
-process.emitWarning = warn;
+console.warn = warn;
 outputs.set('index.ts', `${index.join('\n')}\n`);
 
 let drift = 0;

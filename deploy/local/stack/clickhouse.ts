@@ -38,6 +38,8 @@ export function clickhouseComponent(config: StackConfig): Component {
           CLICKHOUSE_HTTP_HOST: '127.0.0.1',
           CLICKHOUSE_HTTP_PORT: String(env.CLICKHOUSE_HTTP_PORT),
           CLICKHOUSE_DATA_DIR: dataDir,
+          // Each running chDB query holds one libuv worker thread; keep more than the query limit.
+          UV_THREADPOOL_SIZE: '8',
         },
         logFile,
         pidFile,

@@ -5,6 +5,8 @@ export interface Component {
   readonly ports: readonly { port: number; envVar: string }[];
   readonly logFile: string;
   readonly pidFile: string;
+  /** Throws, naming the fix, when something the component needs (Java, Maven) is missing. */
+  preflight?(): void;
   /** Idempotent and cached: a second call with everything present returns at once. */
   install(report: Reporter): Promise<void>;
   /** Spawns the process in the background and returns its pid. */

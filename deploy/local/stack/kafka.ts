@@ -28,6 +28,11 @@ export function kafkaComponent(config: StackConfig): Component {
     logFile,
     pidFile,
 
+    preflight() {
+      requireJava();
+      if (!existsSync(join(libs, '.complete'))) requireMaven();
+    },
+
     async install(report: Reporter) {
       requireJava();
       if (existsSync(join(libs, '.complete'))) return;

@@ -26,6 +26,11 @@ export function registryComponent(config: StackConfig): Component {
     logFile,
     pidFile,
 
+    preflight() {
+      requireJava();
+      if (!existsSync(join(appDir, '.complete'))) requireMaven();
+    },
+
     async install(report: Reporter) {
       requireJava();
       if (existsSync(join(appDir, '.complete'))) return;

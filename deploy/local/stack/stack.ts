@@ -23,7 +23,14 @@ export interface ComponentStatus {
 export async function up(config: StackConfig, log: (line: string) => void): Promise<void> {
   const started = Date.now();
   const all = components(config);
-  const results = await Promise.allSettled(all.map((c) => upOne(c, config, reporter(c.name, log, started))));
+  const toStart = await preflight(all);
+  const results = await Promise.allSettled(
+    all.map((c) =>
+      toStart.includes(c)
+        ? upOne(c, config, reporter(c.name, log, started))
+        : Promise.resolve(alreadyUp(c, log, started)),
+    ),
+  );
   const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ c: all[i]!, err: r.reason as Error }] : []));
   if (failures.length > 0) {
     const text = failures.map((f) => `${f.c.name}: ${f.err.message}`).join('\n\n');
@@ -32,25 +39,39 @@ export async function up(config: StackConfig, log: (line: string) => void): Prom
   log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-async function upOne(c: Component, config: StackConfig, report: Reporter): Promise<void> {
-  const pid = runningPid(c.pidFile);
-  if (pid !== null && (await c.healthy().catch(() => false))) {
-    report(`already running (pid ${pid})`);
-    return;
+function alreadyUp(c: Component, log: (line: string) => void, started: number): void {
+  reporter(c.name, log, started)(`already running (pid ${runningPid(c.pidFile)})`);
+}
+
+/**
+ * Decides what must start and refuses, before anything starts, when a tool is missing or a port is
+ * held by a process warden did not start: one clear error instead of a half-started stack.
+ */
+async function preflight(all: Component[]): Promise<Component[]> {
+  const toStart: Component[] = [];
+  for (const c of all) {
+    const pid = runningPid(c.pidFile);
+    if (pid !== null && (await c.healthy().catch(() => false))) continue;
+    if (pid !== null) await stopProcess(c.pidFile); // alive but not answering: replace it rather than guess
+    toStart.push(c);
   }
-  if (pid !== null) {
-    // Alive but not answering: a half-started or wedged process. Replace it rather than guess.
-    report(`pid ${pid} is not healthy; restarting it`);
-    await stopProcess(c.pidFile);
-  }
-  for (const { port, envVar } of c.ports) {
-    if (await portOpen(port)) {
-      throw new WardenError(
-        'STACK_PORT_IN_USE',
-        `port ${port} is already taken by a process warden did not start. Stop it, or choose another port with ${envVar}=<port>.`,
-      );
+  const clashes: string[] = [];
+  for (const c of toStart) {
+    for (const { port, envVar } of c.ports) {
+      if (await portOpen(port)) clashes.push(`${c.name}: port ${port} is taken (choose another with ${envVar}=<port>)`);
     }
   }
+  if (clashes.length > 0) {
+    throw new WardenError(
+      'STACK_PORT_IN_USE',
+      `a process warden did not start holds a port the stack needs. Stop it or move warden:\n  - ${clashes.join('\n  - ')}`,
+    );
+  }
+  for (const c of toStart) c.preflight?.();
+  return toStart;
+}
+
+async function upOne(c: Component, config: StackConfig, report: Reporter): Promise<void> {
   await c.install(report);
   report('starting');
   const newPid = await c.start(report);

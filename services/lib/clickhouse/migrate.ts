@@ -58,9 +58,13 @@ export async function migrate(conn: ClickHouseConnection, log: Logger): Promise<
   try {
     await root.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
   } catch (err) {
-    throw new WardenError('CLICKHOUSE_UNREACHABLE', `${conn.CLICKHOUSE_URL}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new WardenError(
+      'CLICKHOUSE_UNREACHABLE',
+      `CLICKHOUSE_URL=${conn.CLICKHOUSE_URL}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   } finally {
     await root.close();
   }
