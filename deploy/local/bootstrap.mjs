@@ -20,12 +20,21 @@ const stamp = join(root, 'node_modules', '.warden-install-stamp');
 const want = createHash('sha256').update(readFileSync(lock)).digest('hex');
 const have = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
 if (want !== have) {
-  console.error('installing npm dependencies (re2 compiles from source: about 2 minutes on a fresh machine)…');
+  ensureLibrdkafkaBuildDeps();
+  console.error(
+    'installing npm dependencies (re2 and librdkafka compile from source: 3–5 minutes on a fresh machine)…',
+  );
   const started = Date.now();
   // `npm install`, not `npm ci`: chdb lists optional per-platform packages that the registry does not
   // serve for every platform, so they can never be in the lock file and `npm ci` refuses the lock.
   // With a lock file present, `npm install` installs exactly the locked versions.
-  const npm = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  const npm = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: 'inherit',
+    // Build @confluentinc/kafka-javascript against the system's compression/TLS/SASL libraries: its
+    // default install downloads prebuilt parts from GitHub, which is not reachable from every machine.
+    env: { ...process.env, CKJS_LINKING: 'dynamic' },
+  });
   if (npm.status !== 0) {
     console.error(
       'npm install failed (see above). Check that the npm registry is reachable and a C++ toolchain (g++, make, python3) is installed for re2.',
@@ -34,6 +43,38 @@ if (want !== have) {
   }
   writeFileSync(stamp, `${want}\n`);
   console.error(`npm dependencies installed in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+/**
+ * @confluentinc/kafka-javascript (librdkafka) is an optional dependency: it compiles only when these
+ * -dev packages are present. As root we install them; otherwise we say so, and warden runs on kafkajs.
+ */
+function ensureLibrdkafkaBuildDeps() {
+  if (process.platform !== 'linux' || !commandExists('dpkg-query')) return;
+  const libs = ['libzstd-dev', 'libcurl4-openssl-dev', 'libsasl2-dev', 'liblz4-dev'];
+  const missing = libs.filter((p) => {
+    const q = spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' });
+    return !(q.stdout ?? '').includes('install ok installed');
+  });
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    console.error(
+      `note: ${missing.join(' ')} not installed, so the librdkafka Kafka client cannot build and warden will use kafkajs. ` +
+        `For lower latency: sudo apt-get install -y ${missing.join(' ')} && rm node_modules/.warden-install-stamp`,
+    );
+    return;
+  }
+  console.error(`installing ${missing.join(' ')} (build dependencies of the librdkafka Kafka client)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () => spawnSync('apt-get', ['install', '-y', '-q', ...missing], { stdio: 'inherit', env });
+  if (install().status !== 0) {
+    spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
+    if (install().status !== 0) console.error('apt-get failed: warden will use kafkajs instead of librdkafka.');
+  }
+}
+
+function commandExists(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
 const child = spawn(

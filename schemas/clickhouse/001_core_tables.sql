@@ -3,8 +3,8 @@
 -- contract's id makes a record delivered twice (at-least-once) collapse to one row; the sink also
 -- sends an insert_deduplication_token so a retried batch is dropped at insert time.
 -- retention_days is per row, set by the sink from the tenant's retention, so TTL is per tenant.
--- Content is never stored in clear: only its hash and length, plus the redacted text once the
--- detectors have run (content_redacted stays empty for events no detector has seen).
+-- Content is never stored in clear in `events`: only its hash and length. The text as warden keeps
+-- it, with every PII and secret span replaced, arrives with the event's verdict (verdicts.content_redacted).
 
 CREATE TABLE IF NOT EXISTS events
 (
@@ -27,7 +27,6 @@ CREATE TABLE IF NOT EXISTS events
     content_sha256        String DEFAULT '',
     content_length        UInt64 DEFAULT 0,
     content_truncated     Bool DEFAULT false,
-    content_redacted      String DEFAULT '',
     input_tokens          UInt64 DEFAULT 0,
     output_tokens         UInt64 DEFAULT 0,
     cost_usd              Float64 DEFAULT 0,
@@ -89,6 +88,9 @@ CREATE TABLE IF NOT EXISTS verdicts
     issued_at       DateTime64(3, 'UTC'),
     expires_at      Nullable(DateTime64(3, 'UTC')),
     latency_ms      Float64,
+    shadow_action   LowCardinality(String) DEFAULT '',
+    content_redacted    String DEFAULT '',
+    arguments_redacted  String DEFAULT '',
     retention_days  UInt16 DEFAULT 365,
     ingested_at     DateTime64(3, 'UTC') DEFAULT now64(3)
 )

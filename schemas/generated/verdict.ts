@@ -9,7 +9,7 @@ export namespace DevWardenV1 {
     export const VerdictScopeSchema = "{\"type\":\"enum\",\"name\":\"VerdictScope\",\"symbols\":[\"event\",\"session\",\"agent\",\"credential\"]}";
     export const VerdictScopeName = "dev.warden.v1.VerdictScope";
     export type VerdictScope = "event" | "session" | "agent" | "credential";
-    export const VerdictSchema = "{\"type\":\"record\",\"name\":\"Verdict\",\"namespace\":\"dev.warden.v1\",\"doc\":\"The decision for one event, or a standing decision for a session, agent or credential, sent back to enforcement points.\",\"fields\":[{\"name\":\"verdict_id\",\"type\":\"string\"},{\"name\":\"event_id\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Null for standing decisions not caused by one event (a revocation from the API).\"},{\"name\":\"tenant_id\",\"type\":\"string\"},{\"name\":\"agent_id\",\"type\":\"string\"},{\"name\":\"session_id\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"credential_id\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"action\",\"type\":{\"type\":\"enum\",\"name\":\"Action\",\"symbols\":[\"allow\",\"redact\",\"block\",\"require_approval\",\"quarantine_agent\",\"revoke_credential\"]}},{\"name\":\"scope\",\"type\":{\"type\":\"enum\",\"name\":\"VerdictScope\",\"symbols\":[\"event\",\"session\",\"agent\",\"credential\"]}},{\"name\":\"reasons\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[],\"doc\":\"Finding types that led to the action.\"},{\"name\":\"policy_id\",\"type\":\"string\"},{\"name\":\"policy_version\",\"type\":\"int\"},{\"name\":\"issued_at\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},{\"name\":\"expires_at\",\"type\":[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}],\"default\":null},{\"name\":\"latency_ms\",\"type\":\"double\",\"doc\":\"From the event's ts to issued_at.\"}]}";
+    export const VerdictSchema = "{\"type\":\"record\",\"name\":\"Verdict\",\"namespace\":\"dev.warden.v1\",\"doc\":\"The decision for one event, or a standing decision for a session, agent or credential, sent back to enforcement points.\",\"fields\":[{\"name\":\"verdict_id\",\"type\":\"string\"},{\"name\":\"event_id\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Null for standing decisions not caused by one event (a revocation from the API).\"},{\"name\":\"tenant_id\",\"type\":\"string\"},{\"name\":\"agent_id\",\"type\":\"string\"},{\"name\":\"session_id\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"credential_id\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"action\",\"type\":{\"type\":\"enum\",\"name\":\"Action\",\"symbols\":[\"allow\",\"redact\",\"block\",\"require_approval\",\"quarantine_agent\",\"revoke_credential\"]}},{\"name\":\"scope\",\"type\":{\"type\":\"enum\",\"name\":\"VerdictScope\",\"symbols\":[\"event\",\"session\",\"agent\",\"credential\"]}},{\"name\":\"reasons\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[],\"doc\":\"Finding types that led to the action.\"},{\"name\":\"policy_id\",\"type\":\"string\"},{\"name\":\"policy_version\",\"type\":\"int\"},{\"name\":\"issued_at\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},{\"name\":\"expires_at\",\"type\":[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}],\"default\":null},{\"name\":\"latency_ms\",\"type\":\"double\",\"doc\":\"From the event's ts to issued_at.\"},{\"name\":\"shadow_action\",\"type\":[\"null\",\"Action\"],\"default\":null,\"doc\":\"Under a shadow policy: the action it would have taken (action itself is then allow).\"},{\"name\":\"redacted_text\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"The event's content.text with every PII and secret span replaced by [REDACTED:type]; what an enforcement point forwards on redact, and what warden stores. Null when the event has no content.\"},{\"name\":\"redacted_arguments\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"tool.arguments redacted the same way; null when the event has none.\"}]}";
     export const VerdictName = "dev.warden.v1.Verdict";
     /**
      * The decision for one event, or a standing decision for a session, agent or credential, sent back to enforcement points.
@@ -51,6 +51,24 @@ export namespace DevWardenV1 {
          * From the event's ts to issued_at.
          */
         latency_ms: number;
+        /**
+         * Under a shadow policy: the action it would have taken (action itself is then allow).
+         *
+         * Default: null
+         */
+        shadow_action: null | DevWardenV1.Action;
+        /**
+         * The event's content.text with every PII and secret span replaced by [REDACTED:type]; what an enforcement point forwards on redact, and what warden stores. Null when the event has no content.
+         *
+         * Default: null
+         */
+        redacted_text: null | string;
+        /**
+         * tool.arguments redacted the same way; null when the event has none.
+         *
+         * Default: null
+         */
+        redacted_arguments: null | string;
     }
 }
 

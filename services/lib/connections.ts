@@ -8,6 +8,10 @@ import { Type } from '@sinclair/typebox';
 export const ConnectionEnv = {
   KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', description: 'Comma-separated Kafka bootstrap servers' }),
   KAFKA_CLIENT_ID: Type.String({ default: 'warden' }),
+  KAFKA_CLIENT: Type.Union([Type.Literal('auto'), Type.Literal('confluent'), Type.Literal('kafkajs')], {
+    default: 'auto',
+    description: 'Client library for producers and consumers; auto = librdkafka when installed, else kafkajs',
+  }),
   KAFKA_SSL: Type.Boolean({ default: false, description: 'Use TLS to the brokers' }),
   KAFKA_SSL_CA_FILE: Type.Optional(Type.String({ description: 'PEM CA bundle for the brokers (TLS)' })),
   KAFKA_SASL_MECHANISM: Type.Optional(

@@ -85,6 +85,9 @@ export function verdictRow(v: Verdict, ctx: RowContext): Record<string, unknown>
     issued_at: iso(v.issued_at),
     expires_at: v.expires_at === null ? null : iso(v.expires_at),
     latency_ms: v.latency_ms,
+    shadow_action: v.shadow_action ?? '',
+    content_redacted: v.redacted_text ?? '',
+    arguments_redacted: v.redacted_arguments ?? '',
     retention_days: ctx.retentionDays,
   };
 }

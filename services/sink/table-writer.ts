@@ -50,7 +50,13 @@ export function tableWriter(topics: StoredTopic[], deps: WriterDeps) {
   }
   const dlqTopic = topicName(deps.topicPrefix, 'dlq');
 
-  return async function eachBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  return async function eachBatch({
+    batch,
+    heartbeat,
+    isRunning,
+    isStale,
+    resolveOffset,
+  }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const target = byTopic.get(batch.topic);
     if (!target) throw new Error(`sink received unexpected topic ${batch.topic}`);
@@ -103,6 +109,8 @@ export function tableWriter(topics: StoredTopic[], deps: WriterDeps) {
     }
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     await deps.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    // Without this librdkafka's adapter re-delivers the batch: it seeks back to the last resolved offset.
+    resolveOffset(batch.lastOffset());
     await heartbeat();
   };
 }

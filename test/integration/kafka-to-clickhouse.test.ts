@@ -123,7 +123,7 @@ describe('Kafka to ClickHouse on the real stack', () => {
     const rows = await (
       await ch.query({
         query: `SELECT event_id, toUnixTimestamp64Milli(ts) AS ts_ms, agent_id, model_name, content_sha256, content_length,
-                       content_redacted, input_tokens, data_classes, attributes
+                       input_tokens, data_classes, attributes
                 FROM events FINAL WHERE tenant_id = {tenant:String} ORDER BY event_id`,
         query_params: { tenant: 'acme' },
         format: 'JSONEachRow',

@@ -46,6 +46,8 @@ export function registryComponent(config: StackConfig): Component {
           `-Dapicurio.version=${env.APICURIO_VERSION}`,
           'dependency:unpack-dependencies',
           `-DoutputDirectory=${appDir}`,
+          // Maven's "already unpacked" markers live beside the output, so deleting the cache re-installs.
+          `-DmarkersDirectory=${join(appDir, '.markers')}`,
         ],
         report,
         'downloading the schema registry',
