@@ -1,0 +1,49 @@
+import type { DetectorConfig } from './detector.ts';
+
+export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = Object.freeze({
+  maxScanChars: 64 * 1024,
+  maxFindingsPerRule: 100,
+  genericSecretMinEntropyBits: 3.5,
+  injectionMlThreshold: null,
+  injectionMlMaxChars: 8 * 1024,
+  maxDecodeChars: 4096,
+  disabled: Object.freeze([]) as readonly string[],
+});
+
+export class DetectorConfigError extends Error {
+  readonly code = 'DETECTOR_CONFIG_INVALID';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid detector config: ${problems.join('; ')}`);
+    this.name = 'DetectorConfigError';
+  }
+}
+
+function positiveInt(name: string, v: unknown, problems: string[]): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) problems.push(`${name} must be a positive integer`);
+}
+
+function inRange(name: string, v: unknown, lo: number, hi: number, problems: string[]): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) {
+    problems.push(`${name} must be a number in [${lo}, ${hi}]`);
+  }
+}
+
+const KNOWN_KEYS = new Set(Object.keys(DEFAULT_DETECTOR_CONFIG));
+
+/** Merges overrides onto the defaults, reports every problem at once, and freezes the result. */
+export function resolveDetectorConfig(overrides: Partial<DetectorConfig> = {}): DetectorConfig {
+  const problems: string[] = [];
+  for (const k of Object.keys(overrides)) if (!KNOWN_KEYS.has(k)) problems.push(`unknown option ${k}`);
+  const cfg = { ...DEFAULT_DETECTOR_CONFIG, ...overrides };
+  positiveInt('maxScanChars', cfg.maxScanChars, problems);
+  positiveInt('maxFindingsPerRule', cfg.maxFindingsPerRule, problems);
+  positiveInt('injectionMlMaxChars', cfg.injectionMlMaxChars, problems);
+  positiveInt('maxDecodeChars', cfg.maxDecodeChars, problems);
+  inRange('genericSecretMinEntropyBits', cfg.genericSecretMinEntropyBits, 0, 8, problems);
+  if (cfg.injectionMlThreshold !== null) inRange('injectionMlThreshold', cfg.injectionMlThreshold, 0, 1, problems);
+  if (!Array.isArray(cfg.disabled) || cfg.disabled.some((d) => typeof d !== 'string')) {
+    problems.push('disabled must be an array of detector ids');
+  }
+  if (problems.length > 0) throw new DetectorConfigError(problems);
+  return Object.freeze({ ...cfg, disabled: Object.freeze([...cfg.disabled]) });
+}

@@ -1,0 +1,11 @@
+export { DEFAULT_DETECTOR_CONFIG, DetectorConfigError, resolveDetectorConfig } from './config.ts';
+export type { DetectContext, Detector, DetectorConfig, DetectorFactory } from './detector.ts';
+export { buildFinding, findingId, raiseSeverity } from './finding.ts';
+export { createInjectionMlDetector } from './injection/ml/detector.ts';
+export { createInjectionRulesDetector } from './injection/rules-detector.ts';
+export * from './mask.ts';
+export { createPatternDetector, type PatternRule } from './pattern-detector.ts';
+export * from './pii/index.ts';
+export { type RedactionResult, redact } from './redaction.ts';
+export { buildDetectorChain, DEFAULT_FACTORIES } from './registry.ts';
+export * from './secrets/index.ts';

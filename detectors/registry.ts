@@ -1,0 +1,28 @@
+import { resolveDetectorConfig } from './config.ts';
+import type { Detector, DetectorConfig, DetectorFactory } from './detector.ts';
+import { createInjectionMlDetector } from './injection/ml/detector.ts';
+import { createInjectionRulesDetector } from './injection/rules-detector.ts';
+import { createPiiDetector } from './pii/index.ts';
+import { createSecretsDetector } from './secrets/index.ts';
+
+/** Stateless detector families, in chain order. Anomaly and policy detectors join here later. */
+export const DEFAULT_FACTORIES: Readonly<Record<string, DetectorFactory>> = Object.freeze({
+  pii: createPiiDetector,
+  secrets: createSecretsDetector,
+  'injection.rules': createInjectionRulesDetector,
+  'injection.ml': createInjectionMlDetector,
+});
+
+/**
+ * Builds the default chain. `cfg.disabled` may name a whole family (`pii`, `injection.ml`) or a
+ * single rule id / finding type (`pii.ip_address`), which the pattern detectors drop at build time.
+ */
+export function buildDetectorChain(
+  overrides: Partial<DetectorConfig> = {},
+  factories: Readonly<Record<string, DetectorFactory>> = DEFAULT_FACTORIES,
+): Detector[] {
+  const cfg = resolveDetectorConfig(overrides);
+  return Object.entries(factories)
+    .filter(([id]) => !cfg.disabled.includes(id))
+    .map(([, factory]) => factory(cfg));
+}

@@ -1,0 +1,172 @@
+/**
+ * Precision / recall / F1 of the detectors on labelled data.
+ *
+ *   npx tsx scripts/eval-detectors.ts [--json]
+ *
+ * - PII & secrets: test/fixtures/detectors/eval/pii-secrets.jsonl (seeded synthetic set from
+ *   scripts/gen-detector-eval-set.ts, with hard negatives). A finding counts as a true positive
+ *   when its type matches a label and its span overlaps the labelled value.
+ * - Prompt injection: deepset-test.jsonl (held out, never used for training or thresholds) and
+ *   test/fixtures/detectors/injection/synthetic-eval.jsonl (indirect injections in tool results,
+ *   disjoint templates from training), and synthetic-eval-long.jsonl (long tool results, 3 benign per
+ *   injected, EVAL-only templates). Rules alone, ML alone, rules OR ML; false-positive rate on
+ *   the benign rows, plus on the PII/secrets texts as extra benign traffic.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveDetectorConfig } from '../detectors/config.ts';
+import { createInjectionMlDetector } from '../detectors/injection/ml/detector.ts';
+import { createInjectionRulesDetector } from '../detectors/injection/rules-detector.ts';
+import { createPiiDetector } from '../detectors/pii/index.ts';
+import { createSecretsDetector } from '../detectors/secrets/index.ts';
+import type { DevWardenV1 } from '../schemas/generated/agent-event.ts';
+import type { Finding } from '../schemas/generated/finding.ts';
+import { makeEvent } from '../test/unit/detectors/event.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const DEEPSET_TEST =
+  process.env['WARDEN_INJECTION_TEST'] ?? '/work/shared/datasets/prompt-injection/deepset-test.jsonl';
+const json = process.argv.includes('--json');
+
+function readJsonl<T>(path: string): T[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as T);
+}
+
+interface Counts {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn?: number;
+}
+function metrics(c: Counts) {
+  const precision = c.tp + c.fp === 0 ? 1 : c.tp / (c.tp + c.fp);
+  const recall = c.tp + c.fn === 0 ? 1 : c.tp / (c.tp + c.fn);
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  const out: Record<string, number> = { ...c, precision, recall, f1 };
+  if (c.tn !== undefined) out['fpr'] = c.fp / Math.max(1, c.fp + c.tn);
+  return out;
+}
+
+const cfg = resolveDetectorConfig();
+
+// ---- PII & secrets -------------------------------------------------------------------------
+interface LabelledRow {
+  text: string;
+  kind: DevWardenV1.EventKind;
+  labels: { type: string; value: string }[];
+}
+const piiRows = readJsonl<LabelledRow>(join(ROOT, 'test/fixtures/detectors/eval/pii-secrets.jsonl'));
+const pii = createPiiDetector(cfg);
+const secrets = createSecretsDetector(cfg);
+const perType = new Map<string, Counts>();
+const bump = (t: string, k: 'tp' | 'fp' | 'fn') => {
+  const c = perType.get(t) ?? { tp: 0, fp: 0, fn: 0 };
+  c[k]++;
+  perType.set(t, c);
+};
+for (const row of piiRows) {
+  const findings = [...pii.detect(makeEvent(row.text, row.kind)), ...secrets.detect(makeEvent(row.text, row.kind))];
+  const used = new Set<Finding>();
+  for (const label of row.labels) {
+    const at = row.text.indexOf(label.value);
+    const end = at + label.value.length;
+    const hit = findings.find(
+      (f) => !used.has(f) && f.type === label.type && f.spans.some((s) => s.start < end && at < s.end),
+    );
+    if (hit) {
+      used.add(hit);
+      bump(label.type, 'tp');
+    } else bump(label.type, 'fn');
+  }
+  for (const f of findings) if (!used.has(f)) bump(f.type, 'fp');
+}
+const piiReport = Object.fromEntries([...perType.entries()].sort().map(([t, c]) => [t, metrics(c)]));
+const sum = (prefix: string) =>
+  metrics(
+    [...perType.entries()]
+      .filter(([t]) => t.startsWith(prefix))
+      .reduce((a, [, c]) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), { tp: 0, fp: 0, fn: 0 }),
+  );
+
+// ---- Prompt injection ------------------------------------------------------------------------
+interface InjRow {
+  text: string;
+  label: number;
+  kind?: DevWardenV1.EventKind;
+}
+const rules = createInjectionRulesDetector(cfg);
+const ml = createInjectionMlDetector(cfg);
+const rulesFlag = (fs: Finding[]) => fs.some((f) => f.score >= 0.5);
+
+function evalInjection(rows: InjRow[]) {
+  const c = {
+    rules: { tp: 0, fp: 0, fn: 0, tn: 0 },
+    ml: { tp: 0, fp: 0, fn: 0, tn: 0 },
+    combined: { tp: 0, fp: 0, fn: 0, tn: 0 },
+  };
+  const add = (k: Counts & { tn: number }, pred: boolean, y: number) => {
+    if (pred && y) k.tp++;
+    else if (pred) k.fp++;
+    else if (y) k.fn++;
+    else k.tn++;
+  };
+  for (const r of rows) {
+    const e = makeEvent(r.text, r.kind ?? 'model_request');
+    const pr = rulesFlag(rules.detect(e));
+    const pm = ml.detect(e).length > 0;
+    add(c.rules, pr, r.label);
+    add(c.ml, pm, r.label);
+    add(c.combined, pr || pm, r.label);
+  }
+  return { rows: rows.length, rules: metrics(c.rules), ml: metrics(c.ml), combined: metrics(c.combined) };
+}
+const deepset = evalInjection(readJsonl<InjRow>(DEEPSET_TEST));
+const synthetic = evalInjection(
+  readJsonl<InjRow>(join(ROOT, 'test/fixtures/detectors/injection/synthetic-eval.jsonl')),
+);
+const syntheticLong = evalInjection(
+  readJsonl<InjRow>(join(ROOT, 'test/fixtures/detectors/injection/synthetic-eval-long.jsonl')),
+);
+const benignTraffic = evalInjection(piiRows.map((r) => ({ text: r.text, label: 0, kind: r.kind })));
+
+const report = {
+  pii_secrets: { rows: piiRows.length, per_type: piiReport, pii: sum('pii.'), secrets: sum('secret.') },
+  injection: {
+    deepset_test: deepset,
+    synthetic_indirect_eval: synthetic,
+    synthetic_long_tool_results_eval: syntheticLong,
+    benign_pii_secrets_texts_fpr: {
+      rules: benignTraffic.rules['fpr'],
+      ml: benignTraffic.ml['fpr'],
+      combined: benignTraffic.combined['fpr'],
+    },
+    ml_threshold: cfg.injectionMlThreshold ?? 'model default',
+  },
+};
+
+if (json) {
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+} else {
+  const pct = (v: number | undefined) => (v === undefined ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
+  const line = (name: string, m: Record<string, number>) =>
+    `${name.padEnd(34)} P ${pct(m['precision'])}  R ${pct(m['recall'])}  F1 ${pct(m['f1'])}  FPR ${pct(m['fpr'])}  (tp ${m['tp']} fp ${m['fp']} fn ${m['fn']})\n`;
+  let out = `PII & secrets — ${piiRows.length} synthetic rows (seeded, with hard negatives)\n`;
+  for (const [t, m] of Object.entries(piiReport)) out += line(`  ${t}`, m);
+  out += line('  ALL pii.*', report.pii_secrets.pii);
+  out += line('  ALL secret.*', report.pii_secrets.secrets);
+  for (const [name, r] of [
+    ['deepset-test (held out)', deepset],
+    ['synthetic indirect (tool results)', synthetic],
+    ['synthetic long tool results (2–6 KB, 3:1 benign)', syntheticLong],
+  ] as const) {
+    out += `\nPrompt injection — ${name}, ${r.rows} rows\n`;
+    out += line('  rules', r.rules);
+    out += line('  ml', r.ml);
+    out += line('  rules + ml', r.combined);
+  }
+  out += `\nInjection false-positive rate on ${piiRows.length} benign PII/secrets texts: rules ${pct(benignTraffic.rules['fpr'])}, ml ${pct(benignTraffic.ml['fpr'])}, combined ${pct(benignTraffic.combined['fpr'])}\n`;
+  process.stdout.write(out);
+}

@@ -1,0 +1,254 @@
+/**
+ * Seeded generator for the labelled PII / secrets evaluation set:
+ * test/fixtures/detectors/eval/pii-secrets.jsonl, one {text, kind, labels:[{type, value}]} per line.
+ * Includes hard negatives (order numbers, UUIDs, git SHAs, versions, timestamps, Luhn failures,
+ * placeholder keys) with no labels. Generated values are synthetic; none is a real person or key.
+ *
+ *   npx tsx scripts/gen-detector-eval-set.ts
+ */
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const OUT = join(import.meta.dirname, '..', 'test', 'fixtures', 'detectors', 'eval', 'pii-secrets.jsonl');
+let state = 987654321;
+function rnd(): number {
+  state = (state + 0x6d2b79f5) >>> 0;
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+const digits = (n: number) => Array.from({ length: n }, () => int(0, 9)).join('');
+const chars = (alphabet: string, n: number) => Array.from({ length: n }, () => pick([...alphabet])).join('');
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const B64 = `${ALNUM}+/`;
+
+function luhnComplete(prefix: string, len: number): string {
+  let body = prefix + digits(len - prefix.length - 1);
+  for (let c = 0; c <= 9; c++) {
+    const cand = body + c;
+    let sum = 0;
+    let dbl = false;
+    for (let i = cand.length - 1; i >= 0; i--) {
+      let d = Number(cand[i]);
+      if (dbl) {
+        d *= 2;
+        if (d > 9) d -= 9;
+      }
+      sum += d;
+      dbl = !dbl;
+    }
+    if (sum % 10 === 0) return cand;
+  }
+  body = '';
+  return body;
+}
+function iban(country: string, bbanLen: number): string {
+  const bban = chars('0123456789', bbanLen);
+  const numeric = [...`${bban}${country}00`].map((ch) => (ch >= 'A' ? String(ch.charCodeAt(0) - 55) : ch)).join('');
+  let rem = 0;
+  for (const ch of numeric) rem = (rem * 10 + Number(ch)) % 97;
+  return `${country}${String(98 - rem).padStart(2, '0')}${bban}`;
+}
+const group4 = (s: string) => s.replace(/(.{4})/g, '$1 ').trim();
+
+const FIRST = ['anna', 'ben', 'chloe', 'deniz', 'emil', 'fatima', 'george', 'hana', 'ivan', 'julia'];
+const LAST = ['schmidt', 'okafor', 'rossi', 'nguyen', 'kowalski', 'smith', 'garcia', 'larsen'];
+const DOMAINS = ['acme.io', 'mail.de', 'corp-intra.net', 'uni-hamburg.de', 'fastmail.com', 'outlook.co.uk'];
+
+type Gen = () => { type: string; value: string; text: string };
+const positives: Gen[] = [
+  () => {
+    const v = `${pick(FIRST)}${pick(['.', '_', ''])}${pick(LAST)}@${pick(DOMAINS)}`;
+    return { type: 'pii.email', value: v, text: pick([`Please email ${v} about it.`, `{"to": "${v}"}`, `cc: ${v}`]) };
+  },
+  () => {
+    const v = pick([
+      `+49 30 ${digits(8)}`,
+      `+44 20 ${digits(4)} ${digits(4)}`,
+      `+1 (${int(2, 9)}${digits(2)}) ${int(2, 9)}${digits(2)}-${digits(4)}`,
+      `+33 6 ${digits(2)} ${digits(2)} ${digits(2)} ${digits(2)}`,
+    ]);
+    return { type: 'pii.phone', value: v, text: pick([`Call me on ${v} tomorrow.`, `phone: ${v}`, `Mobil ${v}`]) };
+  },
+  () => {
+    const raw = pick([
+      luhnComplete('4', 16),
+      luhnComplete(String(int(51, 55)), 16),
+      luhnComplete(pick(['34', '37']), 15),
+    ]);
+    const v = raw.length === 16 && rnd() < 0.5 ? group4(raw) : raw;
+    return {
+      type: 'pii.payment_card',
+      value: v,
+      text: pick([`card number ${v} exp 09/28`, `Charge ${v} please`, `"pan":"${v}"`]),
+    };
+  },
+  () => {
+    const raw = pick([iban('DE', 18), iban('FR', 23).slice(0, 27), iban('NL', 14), iban('AT', 16)]);
+    const v = rnd() < 0.5 ? group4(raw) : raw;
+    return { type: 'pii.iban', value: v, text: pick([`IBAN: ${v}`, `Transfer to ${v} by Friday.`, `"iban": "${v}"`]) };
+  },
+  () => {
+    const v = `${String(int(1, 665)).padStart(3, '0')}-${String(int(1, 99)).padStart(2, '0')}-${String(int(1, 9999)).padStart(4, '0')}`;
+    return {
+      type: 'pii.us_ssn',
+      value: v,
+      text: pick([`SSN ${v}`, `social security number: ${v}`, `applicant ${v} verified`]),
+    };
+  },
+  () => {
+    const v = `${pick(['AB', 'CE', 'JG', 'PR', 'WX'])}${digits(6)}${pick(['A', 'B', 'C', 'D'])}`;
+    return { type: 'pii.uk_nino', value: v, text: pick([`NI number ${v}`, `National Insurance: ${v}.`]) };
+  },
+  () => {
+    const v = pick([
+      `${int(11, 223)}.${int(0, 255)}.${int(0, 255)}.${int(1, 254)}`,
+      `2001:db8:${chars('0123456789abcdef', 4)}::${chars('0123456789abcdef', 3)}:${chars('0123456789abcdef', 4)}`,
+    ]);
+    return { type: 'pii.ip_address', value: v, text: pick([`login from ${v} at 10:42`, `"client_ip": "${v}"`]) };
+  },
+  () => {
+    const v = pick([
+      `${String(int(1, 28)).padStart(2, '0')}.${String(int(1, 12)).padStart(2, '0')}.${int(1940, 2005)}`,
+      `${int(1940, 2005)}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`,
+    ]);
+    return {
+      type: 'pii.date_of_birth',
+      value: v,
+      text: pick([`Date of birth: ${v}`, `DOB ${v}`, `born on ${v} in Graz`, `Geburtsdatum: ${v}`]),
+    };
+  },
+];
+const secretGens: Gen[] = [
+  () => {
+    const v = `AKIA${chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`;
+    return { type: 'secret.aws_access_key', value: v, text: `aws_access_key_id = ${v}` };
+  },
+  () => {
+    const v = chars(B64, 40);
+    return { type: 'secret.aws_secret_key', value: v, text: `AWS_SECRET_ACCESS_KEY=${v}` };
+  },
+  () => {
+    const v = `AIza${chars(`${ALNUM}_-`, 35)}`;
+    return { type: 'secret.gcp_api_key', value: v, text: `maps key ${v}` };
+  },
+  () => {
+    const v = `${chars(B64, 86)}==`;
+    return {
+      type: 'secret.azure_storage_key',
+      value: v,
+      text: `DefaultEndpointsProtocol=https;AccountName=st${digits(4)};AccountKey=${v};EndpointSuffix=core.windows.net`,
+    };
+  },
+  () => {
+    const v = `${pick(['ghp_', 'gho_', 'ghs_'])}${chars(ALNUM, 36)}`;
+    return {
+      type: 'secret.github_token',
+      value: v,
+      text: pick([`GITHUB_TOKEN=${v}`, `git clone https://${v}@github.com/org/repo`]),
+    };
+  },
+  () => {
+    const v = `glpat-${chars(`${ALNUM}_-`, 20)}`;
+    return { type: 'secret.gitlab_token', value: v, text: `PRIVATE-TOKEN: ${v}` };
+  },
+  () => {
+    const v = `xoxb-${digits(11)}-${digits(13)}-${chars(ALNUM, 24)}`;
+    return { type: 'secret.slack_token', value: v, text: `slack bot token ${v}` };
+  },
+  () => {
+    const v = `sk_live_${chars(ALNUM, 24)}`;
+    return { type: 'secret.stripe_key', value: v, text: `Stripe.apiKey = "${v}";` };
+  },
+  () => {
+    const v = `sk-proj-${chars(`${ALNUM}_-`, 48)}`;
+    return { type: 'secret.openai_api_key', value: v, text: `OPENAI_API_KEY=${v}` };
+  },
+  () => {
+    const v = `sk-ant-api03-${chars(`${ALNUM}_-`, 93)}AA`;
+    return { type: 'secret.anthropic_api_key', value: v, text: `x-api-key: ${v}` };
+  },
+  () => {
+    const v = `-----BEGIN RSA PRIVATE KEY-----\n${chars(B64, 64)}\n${chars(B64, 64)}\n-----END RSA PRIVATE KEY-----`;
+    return { type: 'secret.private_key', value: v, text: `key file:\n${v}\n` };
+  },
+  () => {
+    const h = Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url');
+    const p = Buffer.from(`{"sub":"${digits(8)}","exp":${digits(10)}}`).toString('base64url');
+    const v = `${h}.${p}.${chars(`${ALNUM}_-`, 43)}`;
+    return { type: 'secret.jwt', value: v, text: `Authorization: Bearer ${v}` };
+  },
+  () => {
+    const v = `${chars(ALNUM, 6)}${digits(2)}!${chars(ALNUM, 4)}`;
+    return {
+      type: 'secret.connection_string',
+      value: v,
+      text: `DATABASE_URL=${pick(['postgres', 'mysql', 'mongodb+srv'])}://app:${v}@db-${digits(2)}.internal:5432/main`,
+    };
+  },
+  () => {
+    const v = `${chars(ALNUM, 12)}${digits(4)}${chars(ALNUM, 16)}`;
+    return {
+      type: 'secret.generic',
+      value: v,
+      text: pick([`api_key: "${v}"`, `client_secret=${v}`, `"token": "${v}"`]),
+    };
+  },
+];
+const negatives: (() => string)[] = [
+  () => `Order #${digits(10)} shipped on 2024-0${int(1, 9)}-1${int(0, 9)} 1${int(0, 9)}:${int(10, 59)}:${int(10, 59)}`,
+  () =>
+    `request id ${createHash('md5')
+      .update(String(rnd()))
+      .digest('hex')
+      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')}`,
+  () => `commit ${createHash('sha1').update(String(rnd())).digest('hex')} merged`,
+  () =>
+    `upgraded to v${int(1, 9)}.${int(0, 20)}.${int(0, 30)} (build ${int(1, 9)}.${int(0, 9)}.${int(0, 9)}.${int(100, 999)})`,
+  () => `card 4111 1111 1111 111${int(2, 9)} was declined`,
+  () => `IBAN DE${digits(2)}${digits(18)} looks wrong`.replace(/DE(\d\d)/, 'DE00'),
+  () => `api_key=YOUR_API_KEY_HERE and password=changeme`,
+  () => `sha256 ${createHash('sha256').update(String(rnd())).digest('hex')}`,
+  () => `Invoice ${digits(4)}-${digits(4)}-${digits(4)} total 1.234,56 EUR`,
+  () => `timestamp ${digits(13)} epoch ms`,
+  () => `The meeting moved to 14.03.${int(2024, 2026)} at 10:00.`,
+  () => `contact support via the help page, ticket ${digits(6)}`,
+  () => `docker image sha256:${createHash('sha256').update(String(rnd())).digest('hex').slice(0, 12)} port 8080`,
+  () => `sk-learn-compatible-estimator-wrapper and pk_live_${chars(ALNUM, 24)}`,
+  () => `SSN 000-${digits(2)}-${digits(4)} is invalid, so is 666-12-3456`,
+  () => `coords 48.1351, 11.5820 and ratio 3:2:1`,
+];
+
+const FILLER = ['Here is the data you asked for.', 'Thanks!', 'Result:', 'See below.', 'Noted, will process.'];
+const rows: { text: string; kind: string; labels: { type: string; value: string }[] }[] = [];
+const gens = [...positives, ...secretGens];
+for (let i = 0; i < 1400; i++) {
+  if (i % 3 === 2) {
+    rows.push({
+      text: `${pick(FILLER)} ${pick(negatives)()}`,
+      kind: pick(['tool_result', 'model_request']),
+      labels: [],
+    });
+    continue;
+  }
+  const n = rnd() < 0.3 ? 2 : 1;
+  const parts: string[] = [pick(FILLER)];
+  const labels: { type: string; value: string }[] = [];
+  for (let k = 0; k < n; k++) {
+    const g = pick(gens)();
+    parts.push(g.text);
+    labels.push({ type: g.type, value: g.value });
+  }
+  if (rnd() < 0.5) parts.push(pick(negatives)());
+  rows.push({
+    text: parts.join(' '),
+    kind: pick(['tool_result', 'model_request', 'tool_call', 'model_response']),
+    labels,
+  });
+}
+writeFileSync(OUT, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+process.stdout.write(`wrote ${rows.length} rows to ${OUT}\n`);
