@@ -1,0 +1,73 @@
+import { hostname } from 'node:os';
+import { isWardenError } from '../errors.ts';
+import type { WardenKafka } from '../kafka/client.ts';
+import { topicName } from '../kafka/topics.ts';
+import type { Logger } from '../logger.ts';
+import type { AvroCodec } from '../serde/avro-codec.ts';
+import { ControlState } from './control-state.ts';
+
+export interface ControlSubscription {
+  readonly state: ControlState;
+  /** Resolves once every record that existed at subscription time has been applied. */
+  readonly caughtUp: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Follows the compacted control topic from its beginning into an in-memory ControlState. Every
+ * process reads the whole topic (its own throwaway group, nothing committed): policies are small
+ * and each detector instance needs all of them for the partitions it may own after a rebalance.
+ */
+export async function subscribeControl(
+  kafka: WardenKafka,
+  prefix: string,
+  codec: AvroCodec<'control'>,
+  log: Logger,
+): Promise<ControlSubscription> {
+  const topic = topicName(prefix, 'control');
+  const state = new ControlState();
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const target = new Map(ends.map((p) => [p.partition, BigInt(p.high)]));
+  const reached = new Map<number, bigint>();
+  let markCaughtUp: () => void = () => undefined;
+  const caughtUp = new Promise<void>((resolve) => {
+    markCaughtUp = resolve;
+  });
+  const check = () => {
+    for (const [p, high] of target) if ((reached.get(p) ?? 0n) < high) return;
+    markCaughtUp();
+  };
+  check();
+
+  const consumer = kafka.consumer({ groupId: `warden-control-${hostname()}-${process.pid}-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ partition, message }) => {
+      if (message.value !== null) {
+        try {
+          state.apply(await codec.decode(message.value));
+        } catch (err) {
+          // A bad control record must not stop enforcement of the good ones; it is logged with its code.
+          log.error(
+            { err, code: isWardenError(err) ? err.code : undefined, offset: message.offset },
+            'bad control record',
+          );
+        }
+      }
+      reached.set(partition, BigInt(message.offset) + 1n);
+      check();
+    },
+  });
+  return {
+    state,
+    caughtUp,
+    async stop() {
+      await consumer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { MockClient } from '@confluentinc/schemaregistry';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FLEET, generateFleet } from '../../../deploy/demo/fleet.ts';
+import { topicName } from '../../../services/lib/kafka/topics.ts';
+import { AvroCodec, registerContracts } from '../../../services/lib/serde/avro-codec.ts';
+import { subjectFor, TOPIC_SCHEMAS } from '../../../services/lib/serde/contracts.ts';
+
+// The registry client here is the library's in-memory one: these tests are about framing and
+// schema resolution; test/integration covers the real registry.
+async function setup() {
+  const client = new MockClient({ baseURLs: ['http://registry.invalid'] });
+  const ids = await registerContracts(client, '');
+  return { client, ids, codec: new AvroCodec(client, '', 'events') };
+}
+
+const event = () => generateFleet(DEFAULT_FLEET, 1_764_000_000_000).next().value!.event;
+
+describe('Avro codec', () => {
+  it('frames values with magic byte 0 and the registered schema id', async () => {
+    const { codec, ids } = await setup();
+    const bytes = await codec.encode(event());
+    expect(bytes[0]).toBe(0);
+    expect(bytes.readUInt32BE(1)).toBe(ids.events);
+    expect(await codec.decode(bytes)).toEqual(event());
+  });
+
+  it('names the fields that break the contract', async () => {
+    const { codec } = await setup();
+    const bad = { ...event(), kind: 'teleport', tenant_id: 42 } as unknown as ReturnType<typeof event>;
+    await expect(codec.encode(bad)).rejects.toMatchObject({
+      code: 'SERDE_ENCODE_FAILED',
+      message: expect.stringMatching(/tenant_id.*kind|kind.*tenant_id/),
+    });
+  });
+
+  it('reads records written with an older registered version through schema resolution', async () => {
+    const { client } = await setup();
+    const old = JSON.parse(TOPIC_SCHEMAS.verdicts) as { fields: { name: string }[] };
+    old.fields = old.fields.filter((f) => !['shadow_action', 'redacted_text', 'redacted_arguments'].includes(f.name));
+    const subject = subjectFor(topicName('', 'verdicts'));
+    const oldId = await client.register(subject, { schemaType: 'AVRO', schema: JSON.stringify(old) });
+    const avro = await import('avsc');
+    const body = avro.default.Type.forSchema(old as never).toBuffer({
+      verdict_id: 'v-1',
+      event_id: 'e-1',
+      tenant_id: 'acme',
+      agent_id: 'a',
+      session_id: null,
+      credential_id: null,
+      action: 'block',
+      scope: 'event',
+      reasons: ['secret.aws_access_key'],
+      policy_id: 'builtin',
+      policy_version: 1,
+      issued_at: 1,
+      expires_at: null,
+      latency_ms: 2,
+    });
+    const framed = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), body]);
+    framed.writeUInt32BE(oldId, 1);
+    const decoded = await new AvroCodec(client, '', 'verdicts').decode(framed);
+    expect(decoded).toMatchObject({ action: 'block', redacted_text: null, shadow_action: null });
+  });
+
+  it('rejects a schema id the registry does not know', async () => {
+    const { codec } = await setup();
+    const framed = Buffer.from([0, 0, 0, 0x7f, 0x7f, 1, 2]);
+    await expect(codec.decode(framed)).rejects.toMatchObject({ code: 'SERDE_DECODE_FAILED' });
+  });
+});
