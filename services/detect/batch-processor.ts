@@ -1,0 +1,118 @@
+import type { EachBatchPayload, Message } from 'kafkajs';
+import type { AgentEvent } from '../../schemas/generated/index.ts';
+import type { ControlState } from '../lib/control/control-state.ts';
+import { isWardenError } from '../lib/errors.ts';
+import type { Consumer, Producer } from '../lib/kafka/client.ts';
+import { type DeadLetter, sendDeadLetters } from '../lib/kafka/dead-letter.ts';
+import { topicName } from '../lib/kafka/topics.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { AvroCodec } from '../lib/serde/avro-codec.ts';
+import { AgentGovernor } from './agent-governor.ts';
+import type { EventDetection } from './detection-task.ts';
+import type { DetectorPool } from './detector-pool.ts';
+import type { DetectStats } from './stats.ts';
+import { buildVerdict } from './verdict.ts';
+
+export interface ProcessorDeps {
+  consumer: Consumer;
+  producer: Producer;
+  pool: DetectorPool;
+  control: ControlState;
+  codecs: { events: AvroCodec<'events'>; verdicts: AvroCodec<'verdicts'>; findings: AvroCodec<'findings'> };
+  topicPrefix: string;
+  log: Logger;
+  stats: DetectStats;
+}
+
+/**
+ * One partition's batch: decode → stateless detectors in the pool → stateful checks and the
+ * decision in offset order → verdicts and findings produced → offset committed. The commit waits
+ * for the producer's acknowledgement, so a crash anywhere re-delivers the batch (at-least-once;
+ * verdict and finding ids are deterministic, so downstream de-duplicates).
+ */
+export function batchProcessor(deps: ProcessorDeps) {
+  const governors = new Map<number, AgentGovernor>();
+  const dlqTopic = topicName(deps.topicPrefix, 'dlq');
+  const governorFor = (partition: number) => {
+    let g = governors.get(partition);
+    if (!g) {
+      g = new AgentGovernor(deps.control, (policyId, err) =>
+        deps.log.error({ err, policyId, code: 'CONFIG_INVALID' }, 'policy thresholds rejected; defaults apply'),
+      );
+      governors.set(partition, g);
+    }
+    return g;
+  };
+
+  return async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const events: AgentEvent[] = [];
+    const letters: DeadLetter[] = [];
+    for (const m of batch.messages) {
+      try {
+        events.push(await deps.codecs.events.decode(m.value));
+      } catch (err) {
+        if (!isWardenError(err)) throw err;
+        letters.push({
+          reason: err.code,
+          error: err.message,
+          sourceTopic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key ?? null,
+          value: m.value ?? null,
+        });
+      }
+    }
+
+    const started = performance.now();
+    let detections: EventDetection[];
+    try {
+      const result = await deps.pool.detect(events);
+      detections = result.detections;
+      for (const [id, us] of Object.entries(result.detectorMicros)) deps.stats.addDetectorMicros(id, us);
+    } catch (err) {
+      // A worker died mid-task: every event of the batch still gets a verdict, decided by fail_mode.
+      deps.log.error({ err, code: 'DETECT_WORKER_FAILED', events: events.length }, 'detector pool failed');
+      deps.stats.workerFailures++;
+      detections = events.map(() => ({
+        findings: [],
+        failed: ['worker'],
+        redactedText: null,
+        redactedArguments: null,
+      }));
+    }
+
+    const governor = governorFor(batch.partition);
+    const verdicts: Message[] = [];
+    const findings: Message[] = [];
+    const issuedAt = Date.now();
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      const { findings: all, decision } = governor.evaluate(event, detections[i]!);
+      const key = `${event.tenant_id}:${event.agent_id}`;
+      verdicts.push({
+        key,
+        value: await deps.codecs.verdicts.encode(buildVerdict(event, decision, detections[i]!, issuedAt)),
+      });
+      for (const f of all) findings.push({ key, value: await deps.codecs.findings.encode(f) });
+      deps.stats.countAction(decision.action);
+    }
+    deps.stats.detectMs.push(performance.now() - started);
+
+    await sendDeadLetters(deps.producer, dlqTopic, 'detect', letters);
+    const topicMessages = [
+      { topic: deps.codecs.verdicts.topic, messages: verdicts },
+      { topic: deps.codecs.findings.topic, messages: findings },
+    ].filter((t) => t.messages.length > 0);
+    if (topicMessages.length > 0) await deps.producer.sendBatch({ topicMessages, acks: -1 });
+    deps.stats.events += events.length;
+    deps.stats.findings += findings.length;
+    deps.stats.deadLetters += letters.length;
+
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    await deps.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    resolveOffset(batch.lastOffset());
+    await heartbeat();
+  };
+}

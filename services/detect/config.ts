@@ -1,0 +1,45 @@
+import { availableParallelism } from 'node:os';
+import { Type } from '@sinclair/typebox';
+import { ConnectionEnv } from '../lib/connections.ts';
+import { readEnv, splitList } from '../lib/env-config.ts';
+
+const DetectEnv = Type.Object({
+  ...ConnectionEnv,
+  DETECT_GROUP_ID: Type.String({ default: 'warden-detect' }),
+  DETECT_WORKER_THREADS: Type.Integer({
+    minimum: 1,
+    maximum: 64,
+    default: Math.max(1, availableParallelism()),
+    description: 'piscina threads running the stateless detectors',
+  }),
+  DETECT_EVENTS_PER_TASK: Type.Integer({ minimum: 1, maximum: 10_000, default: 64 }),
+  DETECT_MAX_BATCH_EVENTS: Type.Integer({
+    minimum: 1,
+    default: 2000,
+    description: 'largest batch handed to eachBatch',
+  }),
+  DETECT_PARTITIONS_CONCURRENTLY: Type.Integer({ minimum: 1, maximum: 64, default: 3 }),
+  // The injection classifier is off by default: measured on the demo fleet it flags about 12 % of
+  // benign events and 37 % of long benign tool results (bench/RESULTS.md), too many to block on.
+  DETECT_DISABLED_DETECTORS: Type.String({
+    default: 'injection.ml',
+    description: 'comma-separated detector or rule ids; `none` runs every detector',
+  }),
+  DETECT_FROM_BEGINNING: Type.Boolean({ default: true }),
+  VERDICT_LINGER_MS: Type.Integer({
+    minimum: 0,
+    maximum: 1000,
+    default: 0,
+    description: 'producer linger for verdicts',
+  }),
+});
+
+export type DetectConfig = ReturnType<typeof loadDetectConfig>;
+
+export function loadDetectConfig(env: NodeJS.ProcessEnv = process.env) {
+  const values = readEnv(DetectEnv, env);
+  return Object.freeze({
+    ...values,
+    disabledDetectors: splitList(values.DETECT_DISABLED_DETECTORS).filter((d) => d !== 'none'),
+  });
+}

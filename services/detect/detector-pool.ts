@@ -1,0 +1,70 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { AgentEvent } from '../../schemas/generated/index.ts';
+import type { DetectionResult, WorkerSettings } from './detection-task.ts';
+
+const WORKER = fileURLToPath(new URL('./detect-worker.ts', import.meta.url));
+
+export interface PoolOptions {
+  threads: number;
+  /** Events per task: big enough to amortise the thread hop, small enough to spread a batch over threads. */
+  eventsPerTask: number;
+  settings: WorkerSettings;
+  /** Most tasks waiting at once; the caller's batch size and concurrency decide it (see detect.ts). */
+  maxQueuedTasks: number;
+  /** The worker module; tests substitute one that crashes. */
+  workerFile?: string;
+}
+
+/**
+ * The stateless detectors in worker threads. A partition's batch is cut into tasks that run in
+ * parallel; results are re-assembled in offset order, so the caller sees one result per event in
+ * the order it sent them, whichever thread finished first.
+ */
+export class DetectorPool {
+  private readonly pool: Piscina;
+  private readonly eventsPerTask: number;
+
+  constructor(opts: PoolOptions) {
+    if (!Number.isInteger(opts.threads) || opts.threads < 1) throw new Error('threads must be a positive integer');
+    if (!Number.isInteger(opts.eventsPerTask) || opts.eventsPerTask < 1) {
+      throw new Error('eventsPerTask must be a positive integer');
+    }
+    this.eventsPerTask = opts.eventsPerTask;
+    this.pool = new Piscina({
+      filename: opts.workerFile ?? WORKER,
+      minThreads: opts.threads,
+      maxThreads: opts.threads,
+      maxQueue: opts.maxQueuedTasks,
+      workerData: opts.settings,
+      // The worker is TypeScript: load it through tsx whether or not the parent was started with it.
+      execArgv: ['--import', 'tsx'],
+    });
+  }
+
+  static defaultThreads(): number {
+    return Math.max(1, availableParallelism());
+  }
+
+  async detect(events: AgentEvent[]): Promise<DetectionResult> {
+    const tasks: Promise<DetectionResult>[] = [];
+    for (let i = 0; i < events.length; i += this.eventsPerTask) {
+      tasks.push(this.pool.run({ events: events.slice(i, i + this.eventsPerTask) }) as Promise<DetectionResult>);
+    }
+    const parts = await Promise.all(tasks);
+    const detectorMicros: Record<string, number> = {};
+    for (const p of parts) {
+      for (const [id, us] of Object.entries(p.detectorMicros)) detectorMicros[id] = (detectorMicros[id] ?? 0) + us;
+    }
+    return { detections: parts.flatMap((p) => p.detections), detectorMicros };
+  }
+
+  get threads(): number {
+    return this.pool.threads.length;
+  }
+
+  close(): Promise<void> {
+    return this.pool.destroy();
+  }
+}

@@ -1,0 +1,53 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FLEET, generateFleet } from '../../../deploy/demo/fleet.ts';
+import { DetectorPool } from '../../../services/detect/detector-pool.ts';
+
+const events = (n: number) => {
+  const gen = generateFleet({ ...DEFAULT_FLEET, piiRate: 0.5 }, 1_764_000_000_000);
+  return Array.from({ length: n }, () => gen.next().value!.event);
+};
+
+describe('detector pool', () => {
+  it('returns one result per event in the order sent, across threads', async () => {
+    const pool = new DetectorPool({
+      threads: 2,
+      eventsPerTask: 7,
+      settings: { disabled: ['injection.ml'] },
+      maxQueuedTasks: 64,
+    });
+    try {
+      const batch = events(100);
+      const { detections } = await pool.detect(batch);
+      expect(detections).toHaveLength(100);
+      batch.forEach((e, i) => {
+        for (const f of detections[i]!.findings) expect(f.event_id).toBe(e.event_id);
+      });
+      const withEmail = batch.findIndex((e) => e.content?.text.includes('@example.com'));
+      expect(detections[withEmail]!.findings.map((f) => f.type)).toContain('pii.email');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('rejects the batch when a worker dies, so the caller can fail closed', async () => {
+    const pool = new DetectorPool({
+      threads: 1,
+      eventsPerTask: 10,
+      settings: {},
+      maxQueuedTasks: 8,
+      workerFile: fileURLToPath(new URL('../../fixtures/workers/crashing-worker.ts', import.meta.url)),
+    });
+    try {
+      await expect(pool.detect(events(5))).rejects.toThrow();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('rejects invalid options by name', () => {
+    expect(() => new DetectorPool({ threads: 0, eventsPerTask: 1, settings: {}, maxQueuedTasks: 1 })).toThrow(
+      /threads/,
+    );
+  });
+});
