@@ -53,6 +53,7 @@ function ensureLibrdkafkaBuildDeps() {
   if (process.platform !== 'linux' || !commandExists('dpkg-query')) return;
   const libs = ['libzstd-dev', 'libcurl4-openssl-dev', 'libsasl2-dev', 'liblz4-dev'];
   const missing = libs.filter((p) => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a JS template.
     const q = spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' });
     return !(q.stdout ?? '').includes('install ok installed');
   });

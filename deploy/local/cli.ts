@@ -95,9 +95,13 @@ async function startCommand(config: StackConfig): Promise<number> {
   await up(config, say);
   await provisionLocal(config);
   const children = new Map<string, ChildProcess>([
+    ['ingest', spawnService(config, 'ingest', 'services/ingest/main.ts')],
+    ['detect', spawnService(config, 'detect', 'services/detect/main.ts')],
     ['sink', spawnService(config, 'sink', 'services/sink/main.ts')],
-    ['demo-traffic', spawnService(config, 'demo-traffic', 'deploy/demo/producer.ts')],
   ]);
+  // Demo traffic goes through the ingest API: start it once ingest answers, not before.
+  await waitFor('ingest', 'http://127.0.0.1:8080/readyz', 60_000);
+  children.set('demo-traffic', spawnService(config, 'demo-traffic', 'deploy/demo/producer.ts'));
   let stopping = false;
   for (const [name, child] of children) {
     child.once('exit', (code) => {
@@ -118,13 +122,18 @@ async function startCommand(config: StackConfig): Promise<number> {
     try {
       const rows = await (
         await ch.query({
-          query: `SELECT count() AS events, uniqExact(tenant_id, agent_id) AS agents, uniqExact(session_id) AS sessions,
-                  max(ts) AS newest FROM events`,
+          query: `SELECT (SELECT count() FROM events) AS events,
+                         (SELECT uniqExact(tenant_id, agent_id) FROM events) AS agents,
+                         (SELECT count() FROM verdicts) AS verdicts,
+                         (SELECT countIf(action != 'allow') FROM verdicts) AS enforced,
+                         (SELECT count() FROM findings) AS findings`,
           format: 'JSONEachRow',
         })
       ).json<Record<string, string | number>>();
       const r = rows[0]!;
-      say(`clickhouse: ${r.events} events from ${r.agents} agents in ${r.sessions} sessions (newest ${r.newest})`);
+      say(
+        `clickhouse: ${r.events} events from ${r.agents} agents, ${r.verdicts} verdicts (${r.enforced} not allow), ${r.findings} findings`,
+      );
     } catch (err) {
       say(`clickhouse: ${(err as Error).message}`);
     }
@@ -146,6 +155,19 @@ async function startCommand(config: StackConfig): Promise<number> {
   );
   await ch.close();
   return 0;
+}
+
+async function waitFor(name: string, url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  say(`${name} is not ready after ${timeoutMs / 1000} s; see its log in .warden/logs/${name}.log`);
 }
 
 async function testCommand(config: StackConfig, args: string[]): Promise<number> {

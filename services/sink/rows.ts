@@ -62,7 +62,7 @@ export function findingRow(f: Finding, ctx: RowContext): Record<string, unknown>
     type: f.type,
     severity: f.severity,
     score: f.score,
-    spans: f.spans.map((s) => [s.field, s.start, s.end]),
+    spans: f.spans.map((s) => ({ field: s.field, start: s.start, end: s.end })),
     evidence: f.evidence,
     attributes: f.attributes,
     retention_days: ctx.retentionDays,
