@@ -16,6 +16,7 @@ import { cpuUsage } from 'node:process';
 import type { Detector } from '../detectors/detector.ts';
 import { buildDetectorChain } from '../detectors/registry.ts';
 import type { AgentEvent, DevWardenV1 } from '../schemas/generated/agent-event.ts';
+import { seededRandom } from '../services/lib/seeded-random.ts';
 import { formatMachine, machineInfo } from './lib/machine.ts';
 import { percentile } from './lib/percentile.ts';
 
@@ -28,14 +29,7 @@ const ONLY = arg('--scenario');
 const TARGET_REGEX_MBPS = 50;
 const TARGET_FULL_EPS = 20_000;
 
-let seed = 42;
-function rnd(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rnd = seededRandom(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 
 const PROSE = [

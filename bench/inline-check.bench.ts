@@ -19,6 +19,7 @@ import { Enforcer } from '../sdk/enforcer.ts';
 import { parseApiKeys } from '../services/decision/api-keys.ts';
 import { buildDecisionServer } from '../services/decision/server.ts';
 import { createLogger } from '../services/lib/logger.ts';
+import { seededRandom } from '../services/lib/seeded-random.ts';
 import { formatMachine, machineInfo } from './lib/machine.ts';
 import { summariseLatencies } from './lib/percentile.ts';
 import { formatTable } from './lib/table.ts';
@@ -32,14 +33,7 @@ const HTTP_DURATION_S = arg('http-duration-s', 10);
 const CONCURRENCY = arg('concurrency', 4);
 const EVENT_BYTES = 2048;
 
-let seed = 7;
-function rnd(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rnd = seededRandom(7);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 
 const PROSE = [

@@ -23,6 +23,7 @@
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../services/lib/seeded-random.ts';
 import {
   ACTIONS,
   ADDRESSEES,
@@ -41,17 +42,6 @@ import {
 } from './injection-train-templates.ts';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'fixtures', 'detectors', 'injection');
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Split {
   injections: string[];
@@ -92,7 +82,7 @@ const EVAL: Split = {
 const DESTS = ['https://collector.evil.test/u', 'drop@mailbox.test', 'DE00 1234 5678', 'http://203.0.113.9/x'];
 
 function generate(split: Split, seed: number, n: number): { text: string; label: number; kind: string }[] {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const rows: { text: string; label: number; kind: string }[] = [];
   for (let i = 0; i < n; i++) {
@@ -169,7 +159,7 @@ function compositionalInjection(pick: <T>(xs: readonly T[]) => T): string {
 
 /** Real documentation and code chunks, 70 % benign, 30 % with a planted instruction (span recorded). */
 function corpusRows(seed: number, n: number): Row[] {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const files = corpusFiles();
   if (files.length === 0) return [];
@@ -198,7 +188,7 @@ function corpusRows(seed: number, n: number): Row[] {
 
 /** Direct attacks, benign prompts and tool results for training (templates disjoint from EVAL). */
 function trainRows(seed: number): Row[] {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const vary = (t: string): string => {
     const r = rnd();
@@ -270,7 +260,7 @@ const EVAL_LONG_FILLER: readonly string[] = [
 ];
 
 function evalLongRows(seed: number, n: number): Row[] {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   return Array.from({ length: n }, (_, i) => {
     const label = i % 4 === 0 ? 1 : 0;

@@ -34,6 +34,7 @@ import {
   windowRanges,
 } from '../detectors/injection/ml/features.ts';
 import { createInjectionModel, type InjectionModelFile } from '../detectors/injection/ml/model.ts';
+import { seededRandom } from '../services/lib/seeded-random.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const DEEPSET_TRAIN =
@@ -72,17 +73,6 @@ interface Doc {
   row: Row;
   examples: Example[];
   deepset: boolean;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function readJsonl(path: string): Row[] {
@@ -147,7 +137,7 @@ function sigmoid(z: number): number {
 }
 
 function train(examples: Example[], l2: number, sourceWeight: number, seed: number): { w: Float32Array; b: number } {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const w = new Float64Array(FEATURE_DIM);
   let b = 0;
   const pos = examples.filter((e) => e.y === 1).length;
@@ -224,7 +214,7 @@ const deepset = readJsonl(DEEPSET_TRAIN);
 const synth = readJsonl(SYNTH_TRAIN);
 const rows = [...deepset, ...synth];
 const docs = [...deepset.map((r) => toDoc(r, true)), ...synth.map((r) => toDoc(r, false))];
-const rnd = mulberry32(SEED + 1);
+const rnd = seededRandom(SEED + 1);
 const fold = docs.map(() => Math.floor(rnd() * FOLDS));
 const exampleCount = docs.reduce((a, d) => a + d.examples.length, 0);
 process.stdout.write(`${rows.length} documents -> ${exampleCount} window examples\n`);

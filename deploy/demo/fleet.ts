@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import type { AgentEvent } from '../../schemas/generated/index.ts';
+import { seededRandom } from '../../services/lib/seeded-random.ts';
 
 /**
  * A deterministic fleet of agents for demos, tests and benchmarks: different owners, models, tools
@@ -70,20 +71,8 @@ const BENIGN_RESULTS = [
   'Ticket JIRA-4411 moved to In Progress by the on-call engineer.',
 ];
 
-/** mulberry32: small, fast, seedable; Math.random would make tests unrepeatable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function* generateFleet(opts: FleetOptions = DEFAULT_FLEET, startMs = Date.now()): Generator<LabelledEvent> {
-  const rand = rng(opts.seed);
+  const rand = seededRandom(opts.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const ulid = monotonicFactory(() => rand());
   const agents = opts.tenants.flatMap((tenant, ti) =>

@@ -3,7 +3,7 @@ import type { AgentEvent } from '../../schemas/generated/index.ts';
 import type { ControlState } from '../lib/control/control-state.ts';
 import { isWardenError } from '../lib/errors.ts';
 import type { Consumer, Producer } from '../lib/kafka/client.ts';
-import { type DeadLetter, sendDeadLetters } from '../lib/kafka/dead-letter.ts';
+import { type DeadLetter, deadLetterOf, sendDeadLetters } from '../lib/kafka/dead-letter.ts';
 import { topicName } from '../lib/kafka/topics.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { AvroCodec } from '../lib/serde/avro-codec.ts';
@@ -53,15 +53,7 @@ export function batchProcessor(deps: ProcessorDeps) {
         events.push(await deps.codecs.events.decode(m.value));
       } catch (err) {
         if (!isWardenError(err)) throw err;
-        letters.push({
-          reason: err.code,
-          error: err.message,
-          sourceTopic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key ?? null,
-          value: m.value ?? null,
-        });
+        letters.push(deadLetterOf(err, batch, m));
       }
     }
 

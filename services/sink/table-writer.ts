@@ -2,7 +2,7 @@ import type { SchemaRegistryClient } from '@confluentinc/schemaregistry';
 import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../lib/clickhouse/client.ts';
 import { isWardenError, WardenError } from '../lib/errors.ts';
-import { type DeadLetter, sendDeadLetters } from '../lib/kafka/dead-letter.ts';
+import { type DeadLetter, deadLetterOf, sendDeadLetters } from '../lib/kafka/dead-letter.ts';
 import { topicName } from '../lib/kafka/topics.ts';
 import type { Logger } from '../lib/logger.ts';
 import { AvroCodec } from '../lib/serde/avro-codec.ts';
@@ -72,15 +72,7 @@ export function tableWriter(topics: StoredTopic[], deps: WriterDeps) {
         rows.push(row(value, { partition: batch.partition, offset: m.offset, retentionDays: deps.retentionDays }));
       } catch (err) {
         if (!isWardenError(err)) throw err;
-        letters.push({
-          reason: err.code,
-          error: err.message,
-          sourceTopic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key ?? null,
-          value: m.value ?? null,
-        });
+        letters.push(deadLetterOf(err, batch, m));
       }
     }
     if (letters.length > 0) {

@@ -1,5 +1,5 @@
-import type { IHeaders, Producer } from 'kafkajs';
-import type { ErrorCode } from '../errors.ts';
+import type { Batch, IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import type { ErrorCode, WardenError } from '../errors.ts';
 
 /** A record that could not be processed, with why; the DLQ keeps the original bytes untouched. */
 export interface DeadLetter {
@@ -10,6 +10,19 @@ export interface DeadLetter {
   readonly offset: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
+}
+
+/** The dead letter for one consumed record that failed with a coded error. */
+export function deadLetterOf(err: WardenError, batch: Pick<Batch, 'topic' | 'partition'>, m: KafkaMessage): DeadLetter {
+  return {
+    reason: err.code,
+    error: err.message,
+    sourceTopic: batch.topic,
+    partition: batch.partition,
+    offset: m.offset,
+    key: m.key ?? null,
+    value: m.value ?? null,
+  };
 }
 
 export const DLQ_HEADERS = {

@@ -22,10 +22,7 @@ export function createRegistryClient(conn: RegistryConnection): SchemaRegistryCl
 }
 
 /** Registers every contract under its topic's subject; idempotent (the registry returns the existing id). */
-export async function registerContracts(
-  client: Client,
-  prefix: string,
-): Promise<Record<ContractTopic, number>> {
+export async function registerContracts(client: Client, prefix: string): Promise<Record<ContractTopic, number>> {
   const ids = {} as Record<ContractTopic, number>;
   for (const [key, schema] of Object.entries(TOPIC_SCHEMAS) as [ContractTopic, string][]) {
     try {
