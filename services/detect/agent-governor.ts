@@ -50,10 +50,38 @@ export class AgentGovernor {
     private readonly onBadThresholds: (policyId: string, err: Error) => void,
   ) {}
 
+  /** Agents whose history has been replayed (or found empty) since this governor was created. */
+  private readonly warmed = new Set<string>();
+
+  needsWarmUp(tenant: string, agent: string): boolean {
+    return !this.warmed.has(`${tenant}:${agent}`);
+  }
+
+  /**
+   * Replays an agent's earlier events (from ClickHouse) through the stateful checks, so baselines
+   * and budgets continue where the previous owner of the partition left them. Findings of the
+   * replay are discarded: those events already have verdicts.
+   */
+  warmUp(tenant: string, agent: string, history: readonly AgentEvent[]): void {
+    const key = `${tenant}:${agent}`;
+    this.warmed.add(key);
+    if (history.length === 0 || this.agents.has(key)) return;
+    const policy = this.control.policyFor(tenant, agent);
+    const cfg = this.configFor(policy);
+    let anomaly: AnomalyState | undefined;
+    let budgets: BudgetState | undefined;
+    for (const e of history) {
+      anomaly = stepAnomaly(anomaly, e, cfg.anomaly).state;
+      budgets = stepPolicy(budgets, e, { policy, findings: [], config: cfg.policy }).state;
+    }
+    this.agents.set(key, { anomaly, budgets });
+  }
+
   evaluate(event: AgentEvent, detection: EventDetection): Governed {
     const policy = this.control.policyFor(event.tenant_id, event.agent_id);
     const cfg = this.configFor(policy);
     const key = `${event.tenant_id}:${event.agent_id}`;
+    this.warmed.add(key);
     const prev = this.agents.get(key);
     const anomaly = stepAnomaly(prev?.anomaly, event, cfg.anomaly);
     const budget = stepPolicy(prev?.budgets, event, { policy, findings: detection.findings, config: cfg.policy });

@@ -8,6 +8,7 @@ import { topicName } from '../lib/kafka/topics.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { AvroCodec } from '../lib/serde/avro-codec.ts';
 import { AgentGovernor } from './agent-governor.ts';
+import type { BaselineLoader } from './baseline-loader.ts';
 import type { EventDetection } from './detection-task.ts';
 import type { DetectorPool } from './detector-pool.ts';
 import type { DetectStats } from './stats.ts';
@@ -22,6 +23,8 @@ export interface ProcessorDeps {
   topicPrefix: string;
   log: Logger;
   stats: DetectStats;
+  /** Null disables the warm-up from ClickHouse (the stateful checks then start from scratch). */
+  baselines: BaselineLoader | null;
 }
 
 /**
@@ -43,6 +46,32 @@ export function batchProcessor(deps: ProcessorDeps) {
     }
     return g;
   };
+
+  /** First sight of an agent in this partition: replay its recent history before judging its events. */
+  async function warmUp(governor: AgentGovernor, events: AgentEvent[]) {
+    const first = new Map<string, AgentEvent>();
+    for (const e of events) {
+      const key = `${e.tenant_id}:${e.agent_id}`;
+      if (!first.has(key) && governor.needsWarmUp(e.tenant_id, e.agent_id)) first.set(key, e);
+    }
+    if (first.size === 0) return;
+    await Promise.all(
+      [...first.values()].map(async (e) => {
+        let history: AgentEvent[] = [];
+        if (deps.baselines) {
+          try {
+            history = await deps.baselines.history(e.tenant_id, e.agent_id, e.ts);
+          } catch (err) {
+            // Enforcement must not wait on the history store: judge from scratch, and say so.
+            deps.log.warn({ err, code: 'CLICKHOUSE_UNREACHABLE', agent: e.agent_id }, 'baseline not restored');
+            deps.stats.baselineFailures++;
+          }
+        }
+        governor.warmUp(e.tenant_id, e.agent_id, history);
+        deps.stats.baselineEventsReplayed += history.length;
+      }),
+    );
+  }
 
   return async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
@@ -76,6 +105,7 @@ export function batchProcessor(deps: ProcessorDeps) {
     }
 
     const governor = governorFor(batch.partition);
+    await warmUp(governor, events);
     const verdicts: Message[] = [];
     const findings: Message[] = [];
     const issuedAt = Date.now();

@@ -26,6 +26,13 @@ const DetectEnv = Type.Object({
     description: 'comma-separated detector or rule ids; `none` runs every detector',
   }),
   DETECT_FROM_BEGINNING: Type.Boolean({ default: true }),
+  DETECT_BASELINE_LOOKBACK_DAYS: Type.Integer({
+    minimum: 0,
+    maximum: 365,
+    default: 7,
+    description: 'days of ClickHouse history replayed per agent after a restart; 0 disables',
+  }),
+  DETECT_BASELINE_MAX_EVENTS: Type.Integer({ minimum: 1, default: 20_000, description: 'per agent' }),
   VERDICT_LINGER_MS: Type.Integer({
     minimum: 0,
     maximum: 1000,

@@ -1,8 +1,10 @@
+import { createClickHouse } from '../lib/clickhouse/client.ts';
 import { type ControlSubscription, subscribeControl } from '../lib/control/control-subscriber.ts';
 import { createKafka } from '../lib/kafka/client.ts';
 import { topicName } from '../lib/kafka/topics.ts';
 import type { Logger } from '../lib/logger.ts';
 import { AvroCodec, createRegistryClient } from '../lib/serde/avro-codec.ts';
+import { BaselineLoader } from './baseline-loader.ts';
 import { batchProcessor } from './batch-processor.ts';
 import type { DetectConfig } from './config.ts';
 import { DetectorPool } from './detector-pool.ts';
@@ -44,6 +46,13 @@ export async function startDetect(config: DetectConfig, log: Logger): Promise<Ru
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
   });
   const stats = new DetectStats();
+  const clickhouse = config.DETECT_BASELINE_LOOKBACK_DAYS > 0 ? createClickHouse(config) : null;
+  const baselines =
+    clickhouse &&
+    new BaselineLoader(clickhouse, {
+      lookbackDays: config.DETECT_BASELINE_LOOKBACK_DAYS,
+      maxEvents: config.DETECT_BASELINE_MAX_EVENTS,
+    });
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: [topicName(prefix, 'events')], fromBeginning: config.DETECT_FROM_BEGINNING });
@@ -60,6 +69,7 @@ export async function startDetect(config: DetectConfig, log: Logger): Promise<Ru
       topicPrefix: prefix,
       log,
       stats,
+      baselines,
     }),
   });
   log.info({ threads: pool.threads, library: kafka.library, policies: control.state.size }, 'detect running');
@@ -72,6 +82,7 @@ export async function startDetect(config: DetectConfig, log: Logger): Promise<Ru
       await producer.disconnect();
       await control.stop();
       await pool.close();
+      await clickhouse?.close();
       log.info(stats.snapshot(), 'detect stopped');
     },
   };

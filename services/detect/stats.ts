@@ -6,6 +6,8 @@ export class DetectStats {
   findings = 0;
   deadLetters = 0;
   workerFailures = 0;
+  baselineFailures = 0;
+  baselineEventsReplayed = 0;
   readonly actions: Partial<Record<Action, number>> = {};
   readonly detectorMicros: Record<string, number> = {};
   /** Per-batch detection time, bounded to the last 1000 batches. */
@@ -26,6 +28,8 @@ export class DetectStats {
       findings: this.findings,
       deadLetters: this.deadLetters,
       workerFailures: this.workerFailures,
+      baselineEventsReplayed: this.baselineEventsReplayed,
+      baselineFailures: this.baselineFailures,
       actions: { ...this.actions },
     };
   }
