@@ -1,5 +1,5 @@
 import type { SchemaRegistryClient } from '@confluentinc/schemaregistry';
-import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../lib/clickhouse/client.ts';
 import { isWardenError, WardenError } from '../lib/errors.ts';
 import { type DeadLetter, deadLetterOf, sendDeadLetters } from '../lib/kafka/dead-letter.ts';
@@ -7,6 +7,7 @@ import { topicName } from '../lib/kafka/topics.ts';
 import type { Logger } from '../lib/logger.ts';
 import { AvroCodec } from '../lib/serde/avro-codec.ts';
 import type { TopicValue } from '../lib/serde/contracts.ts';
+import { isDataError } from './insert-errors.ts';
 import { eventRow, findingRow, type RowContext, verdictRow } from './rows.ts';
 
 export type StoredTopic = 'events' | 'findings' | 'verdicts';
@@ -50,6 +51,14 @@ export function tableWriter(topics: StoredTopic[], deps: WriterDeps) {
   }
   const dlqTopic = topicName(deps.topicPrefix, 'dlq');
 
+  const insert = (table: string, values: Record<string, unknown>[], token: string) =>
+    deps.clickhouse.insert({
+      table,
+      values,
+      format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplication_token: token },
+    });
+
   return async function eachBatch({
     batch,
     heartbeat,
@@ -65,14 +74,44 @@ export function tableWriter(topics: StoredTopic[], deps: WriterDeps) {
       row: (v: unknown, c: RowContext) => Record<string, unknown>;
     };
     const rows: Record<string, unknown>[] = [];
+    const sources: KafkaMessage[] = [];
     const letters: DeadLetter[] = [];
     for (const m of batch.messages) {
       try {
         const value = await target.codec.decode(m.value);
         rows.push(row(value, { partition: batch.partition, offset: m.offset, retentionDays: deps.retentionDays }));
+        sources.push(m);
       } catch (err) {
         if (!isWardenError(err)) throw err;
         letters.push(deadLetterOf(err, batch, m));
+      }
+    }
+    const token = `${batch.topic}:${batch.partition}:${batch.firstOffset()}-${batch.lastOffset()}`;
+    let stored = rows.length;
+    if (rows.length > 0) {
+      try {
+        await insert(table, rows, token);
+      } catch (err) {
+        if (!isDataError(err)) {
+          deps.stats.insertFailures++;
+          // Not committed: the consumer backs off and re-delivers this batch from the last committed offset.
+          const wrapped = new WardenError('SINK_INSERT_FAILED', `${table}: ${(err as Error).message}`, { cause: err });
+          deps.log.error({ err: wrapped, code: wrapped.code, table, rows: rows.length }, 'insert failed; will retry');
+          throw wrapped;
+        }
+        // ClickHouse refuses the data itself: retrying would block the partition forever. Insert row by
+        // row, and dead-letter exactly the rows it refuses.
+        stored = 0;
+        for (let i = 0; i < rows.length; i++) {
+          try {
+            await insert(table, [rows[i]!], `${token}:${i}`);
+            stored++;
+          } catch (rowErr) {
+            if (!isDataError(rowErr)) throw rowErr;
+            const reason = new WardenError('SINK_RECORD_INVALID', `${table}: ${(rowErr as Error).message}`);
+            letters.push(deadLetterOf(reason, batch, sources[i]!));
+          }
+        }
       }
     }
     if (letters.length > 0) {
@@ -80,25 +119,8 @@ export function tableWriter(topics: StoredTopic[], deps: WriterDeps) {
       deps.stats.deadLetters += letters.length;
       deps.log.warn({ code: letters[0]!.reason, count: letters.length, topic: batch.topic }, 'dead-lettered records');
     }
-    if (rows.length > 0) {
-      const token = `${batch.topic}:${batch.partition}:${batch.firstOffset()}-${batch.lastOffset()}`;
-      try {
-        await deps.clickhouse.insert({
-          table,
-          values: rows,
-          format: 'JSONEachRow',
-          clickhouse_settings: { insert_deduplication_token: token },
-        });
-      } catch (err) {
-        deps.stats.insertFailures++;
-        // Not committed: kafkajs backs off and re-delivers this batch from the last committed offset.
-        const wrapped = new WardenError('SINK_INSERT_FAILED', `${table}: ${(err as Error).message}`, { cause: err });
-        deps.log.error({ err: wrapped, code: wrapped.code, table, rows: rows.length }, 'insert failed; will retry');
-        throw wrapped;
-      }
-      deps.stats.rowsInserted += rows.length;
-      deps.stats.batchesInserted++;
-    }
+    deps.stats.rowsInserted += stored;
+    if (stored > 0) deps.stats.batchesInserted++;
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     await deps.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
     // Without this librdkafka's adapter re-delivers the batch: it seeks back to the last resolved offset.

@@ -174,6 +174,47 @@ describe('Kafka to ClickHouse on the real stack', () => {
     expect(seen[0]).toEqual({ reason: 'SERDE_NOT_FRAMED', value: '{"not":"avro"}' });
   });
 
+  it('dead-letters a row ClickHouse refuses and stores the rest of its batch', async () => {
+    // Valid Avro, but a timestamp (year 275760) that no DateTime64 column can hold.
+    const refused = { ...sampleEvent(7, 'far future'), ts: 8.64e15 };
+    const fine = sampleEvent(8, 'same batch, fine');
+    await producer.send({
+      topic: codec.topic,
+      acks: -1,
+      messages: [
+        { key: 'acme:support-bot', value: await codec.encode(refused) },
+        { key: 'acme:support-bot', value: await codec.encode(fine) },
+      ],
+    });
+    const ids = async () =>
+      (
+        await (
+          await ch.query({
+            query: 'SELECT event_id FROM events WHERE event_id IN ({ids:Array(String)})',
+            query_params: { ids: [refused.event_id, fine.event_id] },
+            format: 'JSONEachRow',
+          })
+        ).json<{ event_id: string }>()
+      ).map((r) => r.event_id);
+    expect(await pollUntil(ids, (list) => list.length >= 1, { what: 'the storable row' })).toEqual([fine.event_id]);
+
+    const dlq = createKafka(provisionConfig, log, 'test-dlq2').consumer({
+      groupId: `${env.SINK_GROUP_ID}-dlq-reader-2`,
+    });
+    await dlq.connect();
+    await dlq.subscribe({ topics: [topicName(prefix, 'dlq')], fromBeginning: true });
+    const reasons: string[] = [];
+    await dlq.run({
+      eachMessage: async ({ message }) => void reasons.push(String(message.headers?.[DLQ_HEADERS.reason])),
+    });
+    await pollUntil(
+      async () => reasons,
+      (r) => r.includes('SINK_RECORD_INVALID'),
+      { what: 'the refused row on the DLQ' },
+    );
+    await dlq.disconnect();
+  });
+
   it('keeps one row for an event delivered twice', async () => {
     const e = sampleEvent(5, 'sent twice');
     const value = await codec.encode(e);

@@ -1,4 +1,4 @@
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 
 export type { ClickHouseClient } from '@clickhouse/client';
 
@@ -20,6 +20,8 @@ export function createClickHouse(
     password: conn.CLICKHOUSE_PASSWORD,
     ...(database ? { database } : {}),
     request_timeout: 60_000,
+    // The client would print failed requests to the console itself; callers log them with a code.
+    log: { level: ClickHouseLogLevel.OFF },
     clickhouse_settings: {
       date_time_input_format: 'best_effort',
       output_format_json_quote_64bit_integers: 0,
