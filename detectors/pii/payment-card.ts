@@ -3,7 +3,8 @@ import type { DetectorFactory } from '../detector.ts';
 import { maskCard } from '../mask.ts';
 import { createPatternDetector, type PatternRule } from '../pattern-detector.ts';
 
-const VERSION = '1.0.0';
+// 1.1.0: a card number that ends a sentence ("… 1111.") is found; decimals and versions still are not.
+const VERSION = '1.1.0';
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -51,7 +52,10 @@ export const paymentCardRules: readonly PatternRule[] = [
     validate: (m) => {
       const before = codeAt(m.text, m.start - 1);
       const after = codeAt(m.text, m.end);
-      if (isAsciiWord(before) || isAsciiWord(after) || before === 46 || after === 46) return false;
+      if (isAsciiWord(before) || isAsciiWord(after)) return false;
+      // A dot joined to digits makes a decimal or a version (1.4111…, …1111.25); a full stop ends a sentence.
+      if (before === 46 && isDigit(codeAt(m.text, m.start - 2))) return false;
+      if (after === 46 && isDigit(codeAt(m.text, m.end + 1))) return false;
       // A number glued to more digits via a separator belongs to a longer token (phone, id list).
       if ((before === 45 || before === 32) && isDigit(codeAt(m.text, m.start - 2))) return false;
       const v = m.value;
