@@ -40,6 +40,8 @@ const env: NodeJS.ProcessEnv = {
   DETECT_GROUP_ID: `${id}-detect`,
   SINK_GROUP_ID: `${id}-sink`,
   LOG_LEVEL: 'warn',
+  DETECT_METRICS_PORT: '0',
+  SINK_METRICS_PORT: '0',
 };
 const log = createLogger('bench', { level: 'warn' });
 const pc = loadProvisionConfig(env);

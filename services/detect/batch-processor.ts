@@ -120,7 +120,7 @@ export function batchProcessor(deps: ProcessorDeps) {
       for (const f of all) findings.push({ key, value: await deps.codecs.findings.encode(f) });
       deps.stats.countAction(decision.action);
     }
-    deps.stats.detectMs.push(performance.now() - started);
+    deps.stats.batchSeconds.observe((performance.now() - started) / 1000);
 
     await sendDeadLetters(deps.producer, dlqTopic, 'detect', letters);
     const topicMessages = [

@@ -33,6 +33,13 @@ const DetectEnv = Type.Object({
     description: 'days of ClickHouse history replayed per agent after a restart; 0 disables',
   }),
   DETECT_BASELINE_MAX_EVENTS: Type.Integer({ minimum: 1, default: 20_000, description: 'per agent' }),
+  DETECT_METRICS_PORT: Type.Integer({
+    minimum: 0,
+    maximum: 65535,
+    default: 9464,
+    description: 'Prometheus /metrics; 0 = off',
+  }),
+  METRICS_HOST: Type.String({ default: '127.0.0.1' }),
   VERDICT_LINGER_MS: Type.Integer({
     minimum: 0,
     maximum: 1000,

@@ -1,6 +1,10 @@
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { Action } from '../../detectors/policy/index.ts';
 
-/** Counters of one detect process; main.ts logs them periodically and tests read them. */
+/**
+ * Counters of one detect process: read by tests and the periodic log line, and exported to
+ * Prometheus (`detect_*`) from the same numbers at scrape time, so there is one bookkeeping.
+ */
 export class DetectStats {
   events = 0;
   findings = 0;
@@ -10,8 +14,56 @@ export class DetectStats {
   baselineEventsReplayed = 0;
   readonly actions: Partial<Record<Action, number>> = {};
   readonly detectorMicros: Record<string, number> = {};
-  /** Per-batch detection time, bounded to the last 1000 batches. */
-  readonly detectMs: number[] = [];
+  readonly registry = new Registry();
+  readonly batchSeconds = new Histogram({
+    name: 'detect_batch_duration_seconds',
+    help: 'Detection and decision time per consumed batch (decode to verdicts built)',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    const stats = this;
+    const total = (name: string, help: string, read: () => number) =>
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    total('detect_events_total', 'Events judged', () => stats.events);
+    total('detect_findings_total', 'Findings produced', () => stats.findings);
+    total('detect_dead_letters_total', 'Events that could not be decoded, sent to the DLQ', () => stats.deadLetters);
+    total(
+      'detect_worker_failures_total',
+      'Batches whose worker thread died (decided by fail_mode)',
+      () => stats.workerFailures,
+    );
+    total('detect_baseline_failures_total', 'Agents whose history could not be replayed', () => stats.baselineFailures);
+    new Counter({
+      name: 'detect_verdicts_total',
+      help: 'Verdicts issued, by action',
+      labelNames: ['action'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [action, n] of Object.entries(stats.actions)) this.inc({ action }, n);
+      },
+    });
+    new Counter({
+      name: 'detect_detector_seconds_total',
+      help: 'CPU time spent in each stateless detector',
+      labelNames: ['detector'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [detector, us] of Object.entries(stats.detectorMicros)) this.inc({ detector }, us / 1e6);
+      },
+    });
+  }
 
   countAction(a: Action): void {
     this.actions[a] = (this.actions[a] ?? 0) + 1;
@@ -19,7 +71,6 @@ export class DetectStats {
 
   addDetectorMicros(id: string, us: number): void {
     this.detectorMicros[id] = (this.detectorMicros[id] ?? 0) + us;
-    if (this.detectMs.length > 1000) this.detectMs.splice(0, this.detectMs.length - 1000);
   }
 
   snapshot() {

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   STACK_START_FAILED: { message: 'a local stack component did not become healthy', statusCode: 500 },
   STACK_PORT_IN_USE: { message: 'a port the local stack needs is taken by another process', statusCode: 500 },
   KAFKA_UNREACHABLE: { message: 'the Kafka brokers cannot be reached', statusCode: 503 },
+  KAFKA_TOPIC_MISSING: { message: 'a warden topic does not exist', statusCode: 503 },
   REGISTRY_UNREACHABLE: { message: 'the schema registry cannot be reached', statusCode: 503 },
   CLICKHOUSE_UNREACHABLE: { message: 'ClickHouse cannot be reached', statusCode: 503 },
   CLICKHOUSE_MIGRATION_FAILED: { message: 'a ClickHouse migration failed', statusCode: 500 },

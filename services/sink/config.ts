@@ -13,6 +13,13 @@ const SinkEnv = Type.Object({
     description: 'Longest a partial batch waits before insert',
   }),
   SINK_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 65535, default: 90, description: 'Default per-row TTL' }),
+  SINK_METRICS_PORT: Type.Integer({
+    minimum: 0,
+    maximum: 65535,
+    default: 9465,
+    description: 'Prometheus /metrics; 0 = off',
+  }),
+  METRICS_HOST: Type.String({ default: '127.0.0.1' }),
   SINK_FROM_BEGINNING: Type.Boolean({ default: true, description: 'A new consumer group starts at the oldest record' }),
 });
 

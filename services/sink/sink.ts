@@ -1,10 +1,11 @@
 import { createClickHouse } from '../lib/clickhouse/client.ts';
 import { createKafka } from '../lib/kafka/client.ts';
-import { topicName } from '../lib/kafka/topics.ts';
+import { requireTopics, topicName } from '../lib/kafka/topics.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createRegistryClient } from '../lib/serde/avro-codec.ts';
 import type { SinkConfig } from './config.ts';
-import { type SinkStats, tableWriter } from './table-writer.ts';
+import { SinkStats } from './stats.ts';
+import { tableWriter } from './table-writer.ts';
 
 export interface RunningSink {
   readonly stats: SinkStats;
@@ -23,8 +24,18 @@ export async function startSink(config: SinkConfig, log: Logger): Promise<Runnin
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const clickhouse = createClickHouse(config);
   const registry = createRegistryClient(config);
-  const stats: SinkStats = { rowsInserted: 0, batchesInserted: 0, deadLetters: 0, insertFailures: 0 };
+  const stats = new SinkStats();
 
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await requireTopics(admin, [
+      ...config.topics.map((t) => topicName(config.KAFKA_TOPIC_PREFIX, t)),
+      topicName(config.KAFKA_TOPIC_PREFIX, 'dlq'),
+    ]);
+  } finally {
+    await admin.disconnect();
+  }
   await Promise.all([consumer.connect(), producer.connect()]);
   await consumer.subscribe({
     topics: config.topics.map((t) => topicName(config.KAFKA_TOPIC_PREFIX, t)),
@@ -53,7 +64,7 @@ export async function startSink(config: SinkConfig, log: Logger): Promise<Runnin
       await consumer.disconnect();
       await producer.disconnect();
       await clickhouse.close();
-      log.info(stats, 'sink stopped');
+      log.info(stats.snapshot(), 'sink stopped');
     },
   };
 }

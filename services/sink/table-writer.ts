@@ -9,6 +9,7 @@ import { AvroCodec } from '../lib/serde/avro-codec.ts';
 import type { TopicValue } from '../lib/serde/contracts.ts';
 import { isDataError } from './insert-errors.ts';
 import { eventRow, findingRow, type RowContext, verdictRow } from './rows.ts';
+import type { SinkStats } from './stats.ts';
 
 export type StoredTopic = 'events' | 'findings' | 'verdicts';
 
@@ -29,13 +30,6 @@ export interface WriterDeps {
   topicPrefix: string;
   retentionDays: number;
   stats: SinkStats;
-}
-
-export interface SinkStats {
-  rowsInserted: number;
-  batchesInserted: number;
-  deadLetters: number;
-  insertFailures: number;
 }
 
 /**

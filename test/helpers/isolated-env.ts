@@ -12,6 +12,9 @@ export function isolatedEnv(label: string): NodeJS.ProcessEnv {
     CLICKHOUSE_DATABASE: `test_${id}`,
     SINK_GROUP_ID: `test-sink-${id}`,
     TOPIC_PARTITIONS: '3',
+    // Tests may run beside `npm start`, whose services hold the default metrics ports.
+    DETECT_METRICS_PORT: '0',
+    SINK_METRICS_PORT: '0',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
 }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { isWardenError } from '../errors.ts';
 import type { WardenKafka } from '../kafka/client.ts';
-import { topicName } from '../kafka/topics.ts';
+import { requireTopics, topicName } from '../kafka/topics.ts';
 import type { Logger } from '../logger.ts';
 import type { AvroCodec } from '../serde/avro-codec.ts';
 import { ControlState } from './control-state.ts';
@@ -28,8 +28,13 @@ export async function subscribeControl(
   const state = new ControlState();
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
+  let ends: Awaited<ReturnType<typeof admin.fetchTopicOffsets>>;
+  try {
+    await requireTopics(admin, [topic]);
+    ends = await admin.fetchTopicOffsets(topic);
+  } finally {
+    await admin.disconnect();
+  }
   const target = new Map(ends.map((p) => [p.partition, BigInt(p.high)]));
   const reached = new Map<number, bigint>();
   let markCaughtUp: () => void = () => undefined;

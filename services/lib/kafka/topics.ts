@@ -74,3 +74,20 @@ export async function ensureTopics(admin: Admin, s: TopicSettings, log: Logger):
   }
   return missing.map((t) => t.name);
 }
+
+/** Fails fast, naming the fix, when a service starts before provisioning created its topics. */
+export async function requireTopics(admin: Admin, topics: readonly string[]): Promise<void> {
+  let existing: string[];
+  try {
+    existing = await admin.listTopics();
+  } catch (err) {
+    throw new WardenError('KAFKA_UNREACHABLE', (err as Error).message, { cause: err });
+  }
+  const missing = topics.filter((t) => !existing.includes(t));
+  if (missing.length > 0) {
+    throw new WardenError(
+      'KAFKA_TOPIC_MISSING',
+      `${missing.join(', ')}: run provisioning first (npm start does it; in production: tsx services/provision/main.ts)`,
+    );
+  }
+}
