@@ -46,6 +46,31 @@ export const ERROR_CODES = {
   INGEST_KAFKA_UNAVAILABLE: { message: 'Kafka did not acknowledge the events in time; retry later', statusCode: 503 },
   INGEST_ROUTE_NOT_FOUND: { message: 'no such route', statusCode: 404 },
   INGEST_INTERNAL_ERROR: { message: 'unexpected error in the ingest service', statusCode: 500 },
+  API_UNAUTHENTICATED: { message: 'no valid API key (Authorization: Bearer <key>)', statusCode: 401 },
+  API_FORBIDDEN: { message: "the API key's role may not call this endpoint", statusCode: 403 },
+  API_NOT_FOUND: { message: 'no such resource', statusCode: 404 },
+  API_INVALID_REQUEST: { message: 'the request does not match the endpoint schema', statusCode: 400 },
+  API_CONTROL_UNAVAILABLE: {
+    message: 'Kafka did not acknowledge the control record in time; retry',
+    statusCode: 503,
+  },
+  API_STORE_UNAVAILABLE: { message: 'ClickHouse did not answer the query', statusCode: 503 },
+  API_INTERNAL_ERROR: { message: 'unexpected error in the governance API', statusCode: 500 },
+  AUDIT_RECORD_INVALID: { message: 'audit record is invalid', statusCode: 400 },
+  AUDIT_STREAM_INVALID: { message: 'audit stream name is invalid', statusCode: 400 },
+  AUDIT_APPEND_FAILED: { message: 'ClickHouse did not acknowledge audit records', statusCode: 503 },
+  AUDIT_CHAIN_BROKEN: {
+    message: 'the stored audit chain does not verify; refusing to sign a checkpoint',
+    statusCode: 500,
+  },
+  AUDIT_CHECKPOINT_FAILED: { message: 'an audit checkpoint could not be written', statusCode: 503 },
+  AUDIT_SIGNING_KEY_MISSING: { message: 'no audit signing key', statusCode: 500 },
+  AUDIT_SIGNING_KEY_INVALID: { message: 'the audit signing key is not an Ed25519 private key', statusCode: 500 },
+  EVIDENCE_EXPORT_FAILED: { message: 'the evidence bundle could not be exported', statusCode: 503 },
+  EVIDENCE_STREAM_FORBIDDEN: { message: 'the stream belongs to another tenant', statusCode: 403 },
+  EVIDENCE_STREAM_NOT_FOUND: { message: 'no audit records in the requested stream', statusCode: 404 },
+  EVIDENCE_OUT_DIR_NOT_EMPTY: { message: 'the output directory exists and is not empty', statusCode: 400 },
+  EVIDENCE_BUNDLE_UNREADABLE: { message: 'the evidence bundle directory cannot be read', statusCode: 400 },
 } as const satisfies Record<string, { message: string; statusCode: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
