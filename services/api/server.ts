@@ -1,0 +1,116 @@
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import { type ErrorCode, isWardenError, WardenError } from '../lib/errors.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { AgentRegistry } from './agent-registry.ts';
+import { authenticate, authorize, type Principal, type Role, type RoleKeyEntry } from './auth.ts';
+import type { ControlPublisher } from './control-publisher.ts';
+import type { AgentInventory } from './inventory.ts';
+import { agentControlRoutes } from './routes/agent-controls.ts';
+import { agentRoutes } from './routes/agents.ts';
+import { healthRoutes } from './routes/health.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who called, set by the onRequest hook from the API key; null only on public routes. */
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Roles allowed to call the route. Every route must declare them, or be `public`. */
+    roles?: readonly Role[];
+    public?: boolean;
+  }
+}
+
+export interface ApiDeps {
+  log: Logger;
+  apiKeys: readonly RoleKeyEntry[];
+  inventory: AgentInventory;
+  registry: AgentRegistry;
+  control: ControlPublisher;
+  maxBodyBytes: number;
+}
+
+/** The caller of a request that passed the role check (never null on a non-public route). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (request.principal === null) throw new WardenError('API_UNAUTHENTICATED', 'route did not authenticate');
+  return request.principal;
+}
+
+/** Builds the fastify app (no listen), so tests can use inject() without a socket. */
+export function buildServer(deps: ApiDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.maxBodyBytes,
+    return503OnClosing: true,
+    // Reject unknown body fields instead of silently dropping them; query strings are coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+  });
+  app.decorateRequest('principal', null);
+
+  // A route without declared roles would be reachable by any key: refuse to start instead.
+  app.addHook('onRoute', (route) => {
+    const cfg = route.config as { roles?: readonly Role[]; public?: boolean } | undefined;
+    if (route.method === 'HEAD') return;
+    if (!cfg?.public && (!cfg?.roles || cfg.roles.length === 0)) {
+      throw new Error(`route ${String(route.method)} ${route.url} declares no roles`);
+    }
+  });
+  app.addHook('onRequest', async (request) => {
+    const cfg = request.routeOptions.config;
+    if (cfg.public || request.is404) return;
+    const principal = authenticate(deps.apiKeys, request.headers.authorization);
+    authorize(principal, cfg.roles ?? []);
+    request.principal = principal;
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(new WardenError('API_NOT_FOUND', `no route ${request.method} ${request.url}`), request, reply),
+  );
+
+  app.register(healthRoutes);
+  app.register(agentRoutes, { inventory: deps.inventory, registry: deps.registry });
+  app.register(agentControlRoutes, { control: deps.control });
+  return app;
+}
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  statusCode: number;
+}
+
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const body = toErrorBody(error);
+  if (body.statusCode >= 500) {
+    request.log.error({ err: error, code: body.code, route: request.routeOptions.url }, 'request failed');
+  } else {
+    request.log.debug({ code: body.code, route: request.routeOptions.url }, 'request rejected');
+  }
+  if (body.statusCode === 503) reply.header('retry-after', '5');
+  return reply.code(body.statusCode).send(body);
+}
+
+/** Maps any error to `{code, message, statusCode}` with a WardenError code. */
+export function toErrorBody(error: unknown): ErrorBody {
+  if (isWardenError(error)) return { code: error.code, message: error.message, statusCode: error.statusCode };
+  const e = error as Partial<FastifyError>;
+  if (e.validation !== undefined || (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)) {
+    const where = e.validationContext ? `${e.validationContext}: ` : '';
+    const detail = e.validation ? e.message?.replace(/^(body|querystring|params)\/?/, '') : e.message;
+    return {
+      code: 'API_INVALID_REQUEST',
+      message: `the request does not match the endpoint schema: ${where}${detail ?? 'invalid'}`,
+      statusCode: 400,
+    };
+  }
+  return { code: 'API_INTERNAL_ERROR', message: 'unexpected error in the governance API', statusCode: 500 };
+}
