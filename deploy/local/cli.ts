@@ -98,6 +98,7 @@ async function startCommand(config: StackConfig): Promise<number> {
     ['ingest', spawnService(config, 'ingest', 'services/ingest/main.ts')],
     ['detect', spawnService(config, 'detect', 'services/detect/main.ts')],
     ['sink', spawnService(config, 'sink', 'services/sink/main.ts')],
+    ['api', spawnService(config, 'api', 'services/api/main.ts')],
   ]);
   // Demo traffic goes through the ingest API: start it once ingest answers, not before.
   await waitFor('ingest', 'http://127.0.0.1:8080/readyz', 60_000);

@@ -7,12 +7,14 @@ import { loadDetectConfig } from '../../services/detect/config.ts';
 import { type RunningDetect, startDetect } from '../../services/detect/detect.ts';
 import { type ClickHouseClient, createClickHouse } from '../../services/lib/clickhouse/client.ts';
 import { createKafka } from '../../services/lib/kafka/client.ts';
+import { topicName } from '../../services/lib/kafka/topics.ts';
 import { createLogger } from '../../services/lib/logger.ts';
 import { AvroCodec, createRegistryClient } from '../../services/lib/serde/avro-codec.ts';
 import { loadProvisionConfig } from '../../services/provision/config.ts';
 import { provision } from '../../services/provision/provision.ts';
 import { loadSinkConfig } from '../../services/sink/config.ts';
 import { type RunningSink, startSink } from '../../services/sink/sink.ts';
+import { waitForGroupCaughtUp } from '../helpers/consumer-lag.ts';
 import { isolatedEnv } from '../helpers/isolated-env.ts';
 import { pollUntil } from '../helpers/poll.ts';
 
@@ -89,6 +91,14 @@ describe('a broker restart mid-stream', () => {
         timeoutMs: 120_000,
       },
     );
+    // Replayed batches may still be on their way: wait until detect, then the sink, have committed all.
+    await waitForGroupCaughtUp(createKafka(pc, log, 'lag'), env.DETECT_GROUP_ID, [
+      topicName(pc.KAFKA_TOPIC_PREFIX, 'events'),
+    ]);
+    await waitForGroupCaughtUp(createKafka(pc, log, 'lag'), (env as NodeJS.ProcessEnv).SINK_GROUP_ID!, [
+      topicName(pc.KAFKA_TOPIC_PREFIX, 'events'),
+      topicName(pc.KAFKA_TOPIC_PREFIX, 'verdicts'),
+    ]);
     await ch.command({ query: 'OPTIMIZE TABLE events FINAL' });
     await ch.command({ query: 'OPTIMIZE TABLE verdicts FINAL' });
     expect(await count('SELECT count() AS n FROM events')).toBe(1000);

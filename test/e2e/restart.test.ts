@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FLEET, generateFleet } from '../../deploy/demo/fleet.ts';
 import { type ClickHouseClient, createClickHouse } from '../../services/lib/clickhouse/client.ts';
 import { createKafka, type Producer } from '../../services/lib/kafka/client.ts';
+import { topicName } from '../../services/lib/kafka/topics.ts';
 import { createLogger } from '../../services/lib/logger.ts';
 import { AvroCodec, createRegistryClient } from '../../services/lib/serde/avro-codec.ts';
 import { loadProvisionConfig } from '../../services/provision/config.ts';
 import { provision } from '../../services/provision/provision.ts';
+import { waitForGroupCaughtUp } from '../helpers/consumer-lag.ts';
 import { isolatedEnv } from '../helpers/isolated-env.ts';
 import { pollUntil } from '../helpers/poll.ts';
 import { killed, startServiceProcess } from '../helpers/service-process.ts';
@@ -84,6 +86,14 @@ describe('detect and sink survive SIGKILL mid-stream', () => {
       },
     );
     // Replays after the kill may have inserted copies; merging must leave exactly one row per id.
+    // Replayed batches may still be on their way: wait until detect, then the sink, have committed all.
+    await waitForGroupCaughtUp(createKafka(pc, log, 'lag'), env.DETECT_GROUP_ID, [
+      topicName(pc.KAFKA_TOPIC_PREFIX, 'events'),
+    ]);
+    await waitForGroupCaughtUp(createKafka(pc, log, 'lag'), (env as NodeJS.ProcessEnv).SINK_GROUP_ID!, [
+      topicName(pc.KAFKA_TOPIC_PREFIX, 'events'),
+      topicName(pc.KAFKA_TOPIC_PREFIX, 'verdicts'),
+    ]);
     await ch.command({ query: 'OPTIMIZE TABLE events FINAL' });
     await ch.command({ query: 'OPTIMIZE TABLE verdicts FINAL' });
     expect(await count('SELECT count() AS n FROM events')).toBe(TOTAL);

@@ -4,9 +4,15 @@ export type Policy = DevWardenV1.Policy;
 export type Revocation = DevWardenV1.Revocation;
 export type Quarantine = DevWardenV1.Quarantine;
 
-/** Key of a control record on the compacted topic: one latest record per tenant, agent and kind. */
-export function controlKey(r: Pick<ControlRecord, 'tenant_id' | 'agent_id'>, kind: ControlKind): string {
-  return `${r.tenant_id}:${r.agent_id}:${kind}`;
+/**
+ * Key of a control record on the compacted topic: one latest record per tenant, agent and kind —
+ * and, for revocations, per credential (`*` = every credential of the agent), so revoking a second
+ * credential does not un-revoke the first.
+ */
+export function controlKey(r: Pick<ControlRecord, 'tenant_id' | 'agent_id' | 'payload'>, kind: ControlKind): string {
+  const base = `${r.tenant_id}:${r.agent_id}:${kind}`;
+  if (kind !== 'revocation') return base;
+  return `${base}:${r.payload['dev.warden.v1.Revocation']?.credential_id ?? '*'}`;
 }
 
 export type ControlKind = 'policy' | 'revocation' | 'quarantine' | 'approval';
@@ -40,13 +46,15 @@ export class ControlState {
     return q?.active ? q : null;
   }
 
-  /** A revocation of the agent's credentials that is still in force at `atMs`. */
+  /** A revocation of this credential (or of all the agent's credentials) still in force at `atMs`. */
   revocation(tenant: string, agent: string, credentialId: string | null, atMs: number): Revocation | null {
-    const r = this.records.get(`${tenant}:${agent}:revocation`)?.payload['dev.warden.v1.Revocation'];
-    if (!r) return null;
-    if (r.expires_at !== null && r.expires_at <= atMs) return null;
-    if (r.credential_id !== null && r.credential_id !== credentialId) return null;
-    return r;
+    const keys = [`${tenant}:${agent}:revocation:*`];
+    if (credentialId !== null) keys.push(`${tenant}:${agent}:revocation:${credentialId}`);
+    for (const key of keys) {
+      const r = this.records.get(key)?.payload['dev.warden.v1.Revocation'];
+      if (r && (r.expires_at === null || r.expires_at > atMs)) return r;
+    }
+    return null;
   }
 
   get size(): number {
