@@ -1,5 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
-import { hashApiKey } from '../lib/api-keys.ts';
+import { hashApiKey, matchKeyHash, parseKeySpec } from '../lib/api-keys.ts';
 import { WardenError } from '../lib/errors.ts';
 
 /**
@@ -42,36 +41,14 @@ export const DEV_ROLE_KEYS: readonly RoleKeyEntry[] = Object.freeze(
   Object.entries(DEV_KEYS).map(([key, p]) => ({ ...p, role: p.role as Role, hash: hashApiKey(key) })),
 );
 
-// Configuration values, not untrusted traffic: native RegExp is fine here.
-const ID = /^[A-Za-z0-9._-]{1,128}$/;
-const HEX64 = /^[0-9a-fA-F]{64}$/;
-
 /** Parses `key_id:tenant_id:role:sha256hex,…`; every bad entry is reported at once, by position, hashes never echoed. */
 export function parseRoleKeys(spec: string, variable = 'API_KEYS'): readonly RoleKeyEntry[] {
-  const entries: RoleKeyEntry[] = [];
-  const problems: string[] = [];
-  const items = spec
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-  items.forEach((item, i) => {
-    const parts = item.split(':');
-    const [keyId, tenant, role, hex] = parts;
-    if (parts.length !== 4 || !keyId || !tenant || !role || !hex) {
-      problems.push(`${variable}[${i}]: must be key_id:tenant_id:role:sha256hex`);
-    } else if (!ID.test(keyId) || !ID.test(tenant)) {
-      problems.push(`${variable}[${i}]: ids may hold only letters, digits, '.', '_' and '-' (got ${keyId}:${tenant})`);
-    } else if (!isRole(role)) {
-      problems.push(`${variable}[${i}] (${keyId}): role must be one of ${ROLES.join(', ')} (got ${role})`);
-    } else if (!HEX64.test(hex)) {
-      problems.push(`${variable}[${i}] (${keyId}): the hash must be 64 hex digits (tsx services/api/hash-key.ts)`);
-    } else {
-      entries.push({ keyId, tenantId: tenant, role, hash: Buffer.from(hex, 'hex') });
-    }
-  });
-  if (items.length === 0) problems.push(`${variable}: no entries`);
-  if (problems.length > 0) throw new WardenError('CONFIG_INVALID', `\n  - ${problems.join('\n  - ')}`);
-  return Object.freeze(entries);
+  const roleCheck = (v: string) => (isRole(v) ? null : `must be one of ${ROLES.join(', ')}`);
+  return Object.freeze(
+    parseKeySpec(spec, variable, [{ name: 'key_id' }, { name: 'tenant_id' }, { name: 'role', check: roleCheck }]).map(
+      ({ values, hash }) => ({ keyId: values[0]!, tenantId: values[1]!, role: values[2] as Role, hash }),
+    ),
+  );
 }
 
 export function isRole(value: string): value is Role {
@@ -85,11 +62,7 @@ export function isRole(value: string): value is Role {
 export function authenticate(entries: readonly RoleKeyEntry[], authorization: string | undefined): Principal {
   const key = bearerKey(authorization);
   if (key === undefined) throw new WardenError('API_UNAUTHENTICATED', 'expected Authorization: Bearer <key>');
-  const hash = hashApiKey(key);
-  let match: RoleKeyEntry | undefined;
-  for (const entry of entries) {
-    if (timingSafeEqual(entry.hash, hash) && match === undefined) match = entry;
-  }
+  const match = matchKeyHash(entries, key);
   if (match === undefined) throw new WardenError('API_UNAUTHENTICATED', 'unknown API key');
   return { keyId: match.keyId, tenantId: match.tenantId, role: match.role };
 }
