@@ -105,7 +105,7 @@ export function toErrorBody(error: unknown): ErrorBody {
   const e = error as Partial<FastifyError>;
   if (e.validation !== undefined || (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)) {
     const where = e.validationContext ? `${e.validationContext}: ` : '';
-    const detail = e.validation ? e.message?.replace(/^(body|querystring|params)\/?/, '') : e.message;
+    const detail = e.validation ? stripValidationContext(e.message ?? '') : e.message;
     return {
       code: 'API_INVALID_REQUEST',
       message: `the request does not match the endpoint schema: ${where}${detail ?? 'invalid'}`,
@@ -113,4 +113,13 @@ export function toErrorBody(error: unknown): ErrorBody {
     };
   }
   return { code: 'API_INTERNAL_ERROR', message: 'unexpected error in the governance API', statusCode: 500 };
+}
+
+/** Ajv prefixes messages with where the value was (`body/`, `querystring/`, `params/`); the field path is enough. */
+function stripValidationContext(message: string): string {
+  for (const prefix of ['body', 'querystring', 'params']) {
+    if (message.startsWith(prefix))
+      return message.slice(message.startsWith(`${prefix}/`) ? prefix.length + 1 : prefix.length);
+  }
+  return message;
 }

@@ -16,7 +16,7 @@ export function readEnv<S extends TObject>(schema: S, env: NodeJS.ProcessEnv = p
   const withDefaults = Value.Default(schema, picked);
   const converted = Value.Convert(schema, withDefaults);
   const problems = [...Value.Errors(schema, converted)].map((e) => {
-    const name = e.path.replace(/^\//, '') || '(root)';
+    const name = (e.path.startsWith('/') ? e.path.slice(1) : e.path) || '(root)';
     const shown = name in picked ? ` (got ${JSON.stringify(picked[name])})` : '';
     return `${name}: ${e.message}${shown}`;
   });

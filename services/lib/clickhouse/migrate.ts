@@ -37,7 +37,7 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 // Native RegExp is fine here: migration files are our own reviewed SQL, never agent content.
 export function splitStatements(sql: string): string[] {
   return sql
-    .split(/;\s*$/m)
+    .split(/;\s*$/m) // trusted text: our own migration files, never agent content
     .map((s) =>
       s
         .split('\n')
