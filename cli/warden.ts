@@ -32,6 +32,30 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'export or verify a signed evidence bundle',
     load: async () => (await import('./commands/evidence.ts')).evidenceCommand,
   },
+  session: {
+    summary: 'reconstruct a session: every event, finding, verdict and policy version, in order',
+    load: async () => (await import('./commands/session.ts')).sessionCommand,
+  },
+  violations: {
+    summary: 'policy violations of a period per agent and type, with outcome counts and masked evidence',
+    load: async () => (await import('./commands/violations.ts')).violationsCommand,
+  },
+  report: {
+    summary: 'GDPR art. 30 record of processing per agent (table, --json or --markdown)',
+    load: async () => (await import('./commands/report.ts')).reportCommand,
+  },
+  incident: {
+    summary: 'incidents with GDPR / NIS2 / DORA notification clocks; draft notifications',
+    load: async () => (await import('./commands/incident.ts')).incidentCommand,
+  },
+  policy: {
+    summary: 'agent policy: show current and history, suggest least privilege from traffic, list pending changes',
+    load: async () => (await import('./commands/policy.ts')).policyCommand,
+  },
+  approve: {
+    summary: 'approve (a second person, approver key) or --reject a pending policy change',
+    load: async () => (await import('./commands/policy.ts')).approveCommand,
+  },
 };
 
 function help(): string {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { AuditLog } from '../lib/audit/audit-log.ts';
 import { createClickHouse } from '../lib/clickhouse/client.ts';
 import { createKafka } from '../lib/kafka/client.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -6,8 +7,14 @@ import { AvroCodec, createRegistryClient } from '../lib/serde/avro-codec.ts';
 import { AgentRegistry } from './agent-registry.ts';
 import type { ApiConfig } from './config.ts';
 import { ControlPublisher } from './control-publisher.ts';
+import { IncidentStore } from './incident-store.ts';
 import { AgentInventory } from './inventory.ts';
+import { PolicyChanges } from './policy-changes.ts';
+import { PolicyStore } from './policy-store.ts';
+import { ProcessingRecordStore } from './processing-record.ts';
 import { buildServer } from './server.ts';
+import { SessionStore } from './session-reconstruction.ts';
+import { ViolationStore } from './violations.ts';
 
 export interface RunningApi {
   /** Base URL, e.g. http://127.0.0.1:8090 (the real port when API_PORT=0). */
@@ -29,12 +36,21 @@ export async function startApi(config: ApiConfig, log: Logger): Promise<RunningA
   });
   await producer.connect();
   const codec = new AvroCodec(createRegistryClient(config), config.KAFKA_TOPIC_PREFIX, 'control');
+  const control = new ControlPublisher(producer, codec, config.API_KAFKA_SEND_TIMEOUT_MS);
+  // One audit log per process: appends to a stream are serialized in it, which keeps each chain linear.
+  const audit = new AuditLog({ clickhouse: ch, log });
   const app = buildServer({
     log,
     apiKeys: config.apiKeys,
     inventory: new AgentInventory(ch, config.API_RUNNING_WINDOW_MS),
     registry: new AgentRegistry(ch),
-    control: new ControlPublisher(producer, codec, config.API_KAFKA_SEND_TIMEOUT_MS),
+    sessions: new SessionStore(ch),
+    violations: new ViolationStore(ch),
+    processingRecord: new ProcessingRecordStore(ch),
+    incidents: new IncidentStore(ch),
+    audit,
+    control,
+    policies: { changes: new PolicyChanges({ store: new PolicyStore(ch), control, audit }) },
     maxBodyBytes: config.API_MAX_BODY_BYTES,
   });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });

@@ -6,15 +6,25 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
+import type { AuditLog } from '../lib/audit/audit-log.ts';
 import { type ErrorCode, isWardenError, WardenError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { AgentRegistry } from './agent-registry.ts';
 import { authenticate, authorize, type Principal, type Role, type RoleKeyEntry } from './auth.ts';
 import type { ControlPublisher } from './control-publisher.ts';
+import type { IncidentStore } from './incident-store.ts';
 import type { AgentInventory } from './inventory.ts';
+import type { ProcessingRecordStore } from './processing-record.ts';
 import { agentControlRoutes } from './routes/agent-controls.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { healthRoutes } from './routes/health.ts';
+import { incidentRoutes } from './routes/incidents.ts';
+import { type PolicyRoutesOptions, policyRoutes } from './routes/policies.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { violationRoutes } from './routes/violations.ts';
+import type { SessionStore } from './session-reconstruction.ts';
+import type { ViolationStore } from './violations.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,6 +42,15 @@ export interface ApiDeps {
   log: Logger;
   apiKeys: readonly RoleKeyEntry[];
   inventory: AgentInventory;
+  sessions: SessionStore;
+  violations: ViolationStore;
+  processingRecord: ProcessingRecordStore;
+  incidents: IncidentStore;
+  audit: Pick<AuditLog, 'append'>;
+  /** Clock for deadlines; tests pin it. */
+  now?: () => number;
+  /** Versioned policies with four-eyes approval (docs/policies.md); optional so test servers may omit it. */
+  policies?: PolicyRoutesOptions;
   registry: AgentRegistry;
   control: ControlPublisher;
   maxBodyBytes: number;
@@ -79,6 +98,11 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   app.register(healthRoutes);
   app.register(agentRoutes, { inventory: deps.inventory, registry: deps.registry });
   app.register(agentControlRoutes, { control: deps.control });
+  app.register(sessionRoutes, { sessions: deps.sessions });
+  app.register(violationRoutes, { violations: deps.violations });
+  app.register(reportRoutes, { processingRecord: deps.processingRecord });
+  if (deps.policies) app.register(policyRoutes, deps.policies);
+  app.register(incidentRoutes, { store: deps.incidents, audit: deps.audit, ...(deps.now ? { now: deps.now } : {}) });
   return app;
 }
 

@@ -71,6 +71,24 @@ export const ERROR_CODES = {
   EVIDENCE_STREAM_NOT_FOUND: { message: 'no audit records in the requested stream', statusCode: 404 },
   EVIDENCE_OUT_DIR_NOT_EMPTY: { message: 'the output directory exists and is not empty', statusCode: 400 },
   EVIDENCE_BUNDLE_UNREADABLE: { message: 'the evidence bundle directory cannot be read', statusCode: 400 },
+  POLICY_SELF_APPROVAL: {
+    message: 'four-eyes rule: the proposer of a policy change may not approve it',
+    statusCode: 403,
+  },
+  POLICY_CHANGE_NOT_FOUND: { message: 'no such policy change request in the caller tenant', statusCode: 404 },
+  POLICY_CHANGE_DECIDED: { message: 'the policy change request was already approved or rejected', statusCode: 409 },
+  POLICY_CHANGE_PENDING: {
+    message: 'the agent already has a pending policy change; approve or reject it first',
+    statusCode: 409,
+  },
+  INCIDENT_FINDINGS_UNKNOWN: {
+    message: "a finding id given to an incident is not a finding of the caller's tenant",
+    statusCode: 400,
+  },
+  INCIDENT_NOTIFICATION_INVALID: {
+    message: 'the regime and stage do not name a notification the incident can have',
+    statusCode: 400,
+  },
 } as const satisfies Record<string, { message: string; statusCode: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -99,9 +99,9 @@ describe('a broker restart mid-stream', () => {
       topicName(pc.KAFKA_TOPIC_PREFIX, 'events'),
       topicName(pc.KAFKA_TOPIC_PREFIX, 'verdicts'),
     ]);
-    await ch.command({ query: 'OPTIMIZE TABLE events FINAL' });
-    await ch.command({ query: 'OPTIMIZE TABLE verdicts FINAL' });
-    expect(await count('SELECT count() AS n FROM events')).toBe(1000);
-    expect(await count('SELECT count() AS n FROM verdicts')).toBe(1000);
-  });
+    // At-least-once: a replayed batch may land as a second copy; ReplacingMergeTree keeps one per id,
+    // which FINAL (and every merge) applies.
+    expect(await count('SELECT count() AS n FROM events FINAL')).toBe(1000);
+    expect(await count('SELECT count() AS n FROM verdicts FINAL')).toBe(1000);
+  }, 300_000);
 });

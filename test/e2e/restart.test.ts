@@ -94,9 +94,9 @@ describe('detect and sink survive SIGKILL mid-stream', () => {
       topicName(pc.KAFKA_TOPIC_PREFIX, 'events'),
       topicName(pc.KAFKA_TOPIC_PREFIX, 'verdicts'),
     ]);
-    await ch.command({ query: 'OPTIMIZE TABLE events FINAL' });
-    await ch.command({ query: 'OPTIMIZE TABLE verdicts FINAL' });
-    expect(await count('SELECT count() AS n FROM events')).toBe(TOTAL);
-    expect(await count('SELECT count() AS n FROM verdicts')).toBe(TOTAL);
-  });
+    // At-least-once: a replayed batch may land as a second copy; ReplacingMergeTree keeps one per id,
+    // which FINAL (and every merge) applies.
+    expect(await count('SELECT count() AS n FROM events FINAL')).toBe(TOTAL);
+    expect(await count('SELECT count() AS n FROM verdicts FINAL')).toBe(TOTAL);
+  }, 300_000);
 });

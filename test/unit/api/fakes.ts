@@ -1,8 +1,13 @@
 import { AgentRegistry } from '../../../services/api/agent-registry.ts';
 import { DEV_ROLE_KEYS, type RoleKeyEntry } from '../../../services/api/auth.ts';
 import { ControlPublisher } from '../../../services/api/control-publisher.ts';
+import { IncidentStore } from '../../../services/api/incident-store.ts';
 import { AgentInventory } from '../../../services/api/inventory.ts';
-import { buildServer } from '../../../services/api/server.ts';
+import { ProcessingRecordStore } from '../../../services/api/processing-record.ts';
+import { type ApiDeps, buildServer } from '../../../services/api/server.ts';
+import { SessionStore } from '../../../services/api/session-reconstruction.ts';
+import { ViolationStore } from '../../../services/api/violations.ts';
+import { AuditLog } from '../../../services/lib/audit/audit-log.ts';
 import type { ClickHouseClient } from '../../../services/lib/clickhouse/client.ts';
 import type { Producer } from '../../../services/lib/kafka/client.ts';
 import { createLogger } from '../../../services/lib/logger.ts';
@@ -52,6 +57,7 @@ export function testServer(
   rows: Parameters<typeof fakeClickHouse>[0] = {},
   nowMs = Date.now(),
   apiKeys: readonly RoleKeyEntry[] = DEV_ROLE_KEYS,
+  overrides: Partial<ApiDeps> = {},
 ) {
   const ch = fakeClickHouse(rows);
   const control = fakeProducer();
@@ -60,8 +66,14 @@ export function testServer(
     apiKeys,
     inventory: new AgentInventory(ch.client, 15 * 60_000, () => nowMs),
     registry: new AgentRegistry(ch.client, () => nowMs),
+    sessions: new SessionStore(ch.client),
+    violations: new ViolationStore(ch.client),
+    processingRecord: new ProcessingRecordStore(ch.client),
+    incidents: new IncidentStore(ch.client),
+    audit: new AuditLog({ clickhouse: ch.client, log: createLogger('test', { level: 'silent' }) }),
     control: control.publisher,
     maxBodyBytes: 64 * 1024,
+    ...overrides,
   });
   return { app, ch, sent: control.sent };
 }

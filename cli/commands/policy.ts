@@ -1,0 +1,203 @@
+import { parseArgs } from 'node:util';
+import type { SuggestedScope, ToolUsage } from '../../services/api/least-privilege.ts';
+import type { AgentPolicyView, DecisionResult } from '../../services/api/policy-changes.ts';
+import type { PolicyVersion } from '../../services/api/policy-store.ts';
+import type { Policy } from '../../services/lib/control/control-state.ts';
+import { CliError, EXIT } from '../lib/api-client.ts';
+import { type CliContext, processContext, runCommand } from '../lib/io.ts';
+import { renderTable } from '../lib/table.ts';
+
+export const POLICY_USAGE =
+  'warden policy show <agent> [--json] | warden policy suggest <agent> [--days 7] [--json] | warden policy pending [--json]';
+export const APPROVE_USAGE = 'warden approve <change-id> [--comment <text>] | --reject --reason <text> [--json]';
+
+type Scope = Omit<Policy, 'policy_id' | 'version'>;
+
+const allow = (values: readonly string[] | null) =>
+  values === null ? 'any (not restricted)' : values.length === 0 ? 'none' : values.join(', ');
+const orAny = (v: number | null, unit = '') => (v === null ? 'any' : `${v}${unit}`);
+const when = (iso: string | null) => (iso === null ? '-' : iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+
+/** The scope of a policy as FIELD / VALUE rows. */
+export function renderScope(p: Scope): string {
+  const rows: [string, string][] = [
+    ['models', allow(p.allowed_models)],
+    ['tools', p.allowed_tools === null ? allow(null) : allow(p.allowed_tools.map((t) => `${t.name}:${t.mode}`))],
+    ['destinations', allow(p.allowed_destinations)],
+    ['data classes', allow(p.allowed_data_classes)],
+    [
+      'budgets',
+      `calls/session ${orAny(p.budgets.max_calls_per_session)}, tokens/session ${orAny(p.budgets.max_tokens_per_session)}, ` +
+        `cost/day ${orAny(p.budgets.max_cost_usd_per_day, ' USD')}`,
+    ],
+    ['actions', allow(Object.entries(p.actions).map(([k, v]) => `${k}=${v}`)).replace('none', 'defaults')],
+    ['enforcement', `${p.enforcement} (fail ${p.fail_mode})`],
+  ];
+  return renderTable(
+    [
+      { header: 'FIELD', value: (r: [string, string]) => r[0] },
+      { header: 'VALUE', value: (r: [string, string]) => r[1] },
+    ],
+    rows,
+  );
+}
+
+function renderVersions(versions: readonly PolicyVersion[]): string {
+  return renderTable(
+    [
+      { header: 'CHANGE', value: (v: PolicyVersion) => v.change_id },
+      { header: 'AGENT', value: (v) => v.agent_id },
+      { header: 'VERSION', value: (v) => String(v.version), align: 'right' },
+      { header: 'STATUS', value: (v) => v.status },
+      { header: 'FOUR-EYES', value: (v) => (v.requires_approval ? 'yes' : 'no') },
+      { header: 'PROPOSED BY', value: (v) => v.proposed_by },
+      { header: 'PROPOSED AT', value: (v) => when(v.proposed_at) },
+      { header: 'DECIDED BY', value: (v) => v.decided_by ?? '-' },
+      { header: 'DECIDED AT', value: (v) => when(v.decided_at) },
+      { header: 'REASON', value: (v) => v.reason },
+    ],
+    versions,
+  );
+}
+
+export function renderView(v: AgentPolicyView): string {
+  const tier = v.risk_tier === null ? 'not registered' : `risk tier ${v.risk_tier}`;
+  const rule = v.requires_approval ? 'changes need approval by a second person (approver)' : 'changes apply at once';
+  let out = `agent ${v.agent_id} of tenant ${v.tenant_id} (${tier}; ${rule})\n`;
+  if (v.current === null) {
+    out += 'current: none (the tenant default or the built-in policy applies)\n';
+  } else {
+    const c = v.current;
+    out +=
+      `current: version ${c.version} (${c.policy.policy_id}), applied ${when(c.applied_at)}, ` +
+      `proposed by ${c.proposed_by}${c.requires_approval ? `, approved by ${c.decided_by ?? '?'}` : ''}\n\n`;
+    out += renderScope(c.policy);
+  }
+  if (v.pending !== null) {
+    const p = v.pending;
+    out += `\npending: change ${p.change_id}, version ${p.version}, proposed by ${p.proposed_by} at ${when(p.proposed_at)}: ${p.reason}\n`;
+    out += `  approve with: warden approve ${p.change_id}   (another person with role approver)\n\n`;
+    out += renderScope(p.policy);
+  }
+  if (v.history.length > 0) out += `\nhistory:\n${renderVersions(v.history)}`;
+  return out;
+}
+
+export function renderSuggestion(s: SuggestedScope): string {
+  let out =
+    `least-privilege scope of agent ${s.agent_id} (tenant ${s.tenant_id}) from ${s.events} events ` +
+    `over the last ${s.days} days (${when(s.since)} .. ${when(s.until)})\n`;
+  if (s.events === 0) out += 'no traffic in the window: every allow-list is empty (deny all)\n';
+  out += `\n${renderScope(s.policy)}`;
+  if (s.tools.length > 0) {
+    out += `\n${renderTable(
+      [
+        { header: 'TOOL', value: (t: ToolUsage) => t.name },
+        { header: 'MODES SEEN', value: (t) => (t.modes_seen.length ? t.modes_seen.join(',') : 'unreported') },
+        { header: 'CALLS', value: (t) => String(t.calls), align: 'right' },
+        { header: 'GRANT', value: (t) => t.granted },
+      ],
+      s.tools,
+    )}`;
+  }
+  out +=
+    '\nThe suggestion starts in shadow mode. Propose it with PUT /v1/agents/<id>/policy ' +
+    '(the "policy" object of --json plus a "reason").\n';
+  return out;
+}
+
+function oneId(positionals: string[], what: string): string {
+  const [id, ...rest] = positionals;
+  if (id === undefined || rest.length > 0) throw new CliError(`name exactly one ${what}`, EXIT.usage);
+  return id;
+}
+
+/** `warden policy show|suggest|pending`: an agent's policy and history, a least-privilege suggestion, pending changes. */
+export async function policyCommand(args: string[], ctx: CliContext = processContext()): Promise<number> {
+  return runCommand(ctx, POLICY_USAGE, async () => {
+    const [sub, ...rest] = args;
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { json: { type: 'boolean', default: false }, days: { type: 'string' } },
+      allowPositionals: true,
+    });
+    const print = <T>(result: T, render: (r: T) => string) =>
+      ctx.out(values.json ? `${JSON.stringify(result, null, 2)}\n` : render(result));
+    if (sub === 'show') {
+      const agent = oneId(positionals, 'agent');
+      print(
+        await ctx.client.request<AgentPolicyView>('GET', `/v1/agents/${encodeURIComponent(agent)}/policy`),
+        renderView,
+      );
+      return EXIT.ok;
+    }
+    if (sub === 'suggest') {
+      const agent = oneId(positionals, 'agent');
+      const days = values.days === undefined ? 7 : Number(values.days);
+      if (!Number.isInteger(days) || days < 1 || days > 366) {
+        throw new CliError('--days must be a whole number of days from 1 to 366', EXIT.usage);
+      }
+      const path = `/v1/agents/${encodeURIComponent(agent)}/policy/suggested?days=${days}`;
+      print(await ctx.client.request<SuggestedScope>('GET', path), renderSuggestion);
+      return EXIT.ok;
+    }
+    if (sub === 'pending') {
+      if (positionals.length > 0) throw new CliError('pending takes no arguments', EXIT.usage);
+      const res = await ctx.client.request<{ changes: PolicyVersion[] }>('GET', '/v1/change-requests?status=pending');
+      print(res, (r) => (r.changes.length === 0 ? 'no pending policy changes\n' : renderVersions(r.changes)));
+      return EXIT.ok;
+    }
+    throw new CliError(`unknown policy subcommand ${JSON.stringify(sub ?? '')}`, EXIT.usage);
+  });
+}
+
+/** `warden approve <change-id>`: approves (second person, role approver) or, with --reject, rejects a policy change. */
+export async function approveCommand(args: string[], ctx: CliContext = processContext()): Promise<number> {
+  return runCommand(ctx, APPROVE_USAGE, async () => {
+    const { values, positionals } = parseArgs({
+      args,
+      options: {
+        reject: { type: 'boolean', default: false },
+        reason: { type: 'string' },
+        comment: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      allowPositionals: true,
+    });
+    const id = oneId(positionals, 'change request id (warden policy pending lists them)');
+    if (values.reject && !values.reason?.trim()) {
+      throw new CliError('--reject needs --reason (it is recorded in the audit trail)', EXIT.usage);
+    }
+    if (!values.reject && values.reason !== undefined) {
+      throw new CliError('--reason goes with --reject; an approval takes --comment', EXIT.usage);
+    }
+    const path = `/v1/change-requests/${encodeURIComponent(id)}/${values.reject ? 'reject' : 'approve'}`;
+    const body = values.reject ? { reason: values.reason } : values.comment ? { comment: values.comment } : {};
+    let result: DecisionResult;
+    try {
+      result = await ctx.client.request<DecisionResult>('POST', path, body);
+    } catch (err) {
+      // The client maps 409 to a server problem; a decided change is not one.
+      if (err instanceof CliError && err.message.startsWith('POLICY_CHANGE_DECIDED')) {
+        throw new CliError(err.message.replace(/\. The API or its backing store.*$/, ''), EXIT.failed);
+      }
+      throw err;
+    }
+    if (values.json) {
+      ctx.out(`${JSON.stringify(result, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    const c = result.change;
+    if (result.status === 'rejected') {
+      ctx.out(`rejected change ${c.change_id}: version ${c.version} of agent ${c.agent_id} is not applied\n`);
+    } else {
+      const p = result.published?.[0];
+      ctx.out(
+        `approved change ${c.change_id}: version ${c.version} of agent ${c.agent_id} applied ` +
+          `(proposed by ${c.proposed_by}, approved by ${c.decided_by ?? '?'})\n` +
+          (p ? `  control record ${p.key} on ${p.topic} (partition ${p.partition}, offset ${p.offset ?? '?'})\n` : ''),
+      );
+    }
+    return EXIT.ok;
+  });
+}
