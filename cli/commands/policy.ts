@@ -2,13 +2,14 @@ import { parseArgs } from 'node:util';
 import type { SuggestedScope, ToolUsage } from '../../services/api/least-privilege.ts';
 import type { AgentPolicyView, DecisionResult } from '../../services/api/policy-changes.ts';
 import type { PolicyVersion } from '../../services/api/policy-store.ts';
+import type { ShadowReport } from '../../services/api/shadow-report.ts';
 import type { Policy } from '../../services/lib/control/control-state.ts';
 import { CliError, EXIT } from '../lib/api-client.ts';
 import { type CliContext, processContext, runCommand } from '../lib/io.ts';
 import { renderTable } from '../lib/table.ts';
 
 export const POLICY_USAGE =
-  'warden policy show <agent> [--json] | warden policy suggest <agent> [--days 7] [--json] | warden policy pending [--json]';
+  'warden policy show <agent> [--json] | warden policy suggest <agent> [--days 7] [--json] | warden policy shadow <agent> [--since 7d] [--json] | warden policy pending [--json]';
 export const APPROVE_USAGE = 'warden approve <change-id> [--comment <text>] | --reject --reason <text> [--json]';
 
 type Scope = Omit<Policy, 'policy_id' | 'version'>;
@@ -106,6 +107,27 @@ export function renderSuggestion(s: SuggestedScope): string {
   return out;
 }
 
+type ShadowOutcome = ShadowReport['outcomes'][number];
+
+function renderShadow(r: ShadowReport): string {
+  let out =
+    `shadow mode for agent ${r.agent_id} (tenant ${r.tenant_id}) since ${r.from}: ${r.judged} events judged, ` +
+    `${r.judged_in_shadow} under a shadow policy, ${r.would_have_denied} would have been denied\n`;
+  if (r.outcomes.length > 0) {
+    out += `\n${renderTable(
+      [
+        { header: 'WOULD DO', value: (o: ShadowOutcome) => o.shadow_action },
+        { header: 'POLICY', value: (o: ShadowOutcome) => `${o.policy_id} v${o.policy_version}` },
+        { header: 'EVENTS', value: (o: ShadowOutcome) => String(o.events) },
+        { header: 'SESSIONS', value: (o: ShadowOutcome) => String(o.sessions) },
+        { header: 'REASONS', value: (o: ShadowOutcome) => o.reasons.join(', ') },
+      ],
+      r.outcomes,
+    )}`;
+  }
+  return out;
+}
+
 function oneId(positionals: string[], what: string): string {
   const [id, ...rest] = positionals;
   if (id === undefined || rest.length > 0) throw new CliError(`name exactly one ${what}`, EXIT.usage);
@@ -118,7 +140,7 @@ export async function policyCommand(args: string[], ctx: CliContext = processCon
     const [sub, ...rest] = args;
     const { values, positionals } = parseArgs({
       args: rest,
-      options: { json: { type: 'boolean', default: false }, days: { type: 'string' } },
+      options: { json: { type: 'boolean', default: false }, days: { type: 'string' }, since: { type: 'string' } },
       allowPositionals: true,
     });
     const print = <T>(result: T, render: (r: T) => string) =>
@@ -139,6 +161,13 @@ export async function policyCommand(args: string[], ctx: CliContext = processCon
       }
       const path = `/v1/agents/${encodeURIComponent(agent)}/policy/suggested?days=${days}`;
       print(await ctx.client.request<SuggestedScope>('GET', path), renderSuggestion);
+      return EXIT.ok;
+    }
+    if (sub === 'shadow') {
+      const agent = oneId(positionals, 'agent');
+      const since = values.since ?? '7d';
+      const path = `/v1/agents/${encodeURIComponent(agent)}/policy/shadow?since=${encodeURIComponent(since)}`;
+      print(await ctx.client.request<ShadowReport>('GET', path), renderShadow);
       return EXIT.ok;
     }
     if (sub === 'pending') {

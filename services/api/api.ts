@@ -14,6 +14,7 @@ import { PolicyStore } from './policy-store.ts';
 import { ProcessingRecordStore } from './processing-record.ts';
 import { buildServer } from './server.ts';
 import { SessionStore } from './session-reconstruction.ts';
+import { ShadowReportStore } from './shadow-report.ts';
 import { ViolationStore } from './violations.ts';
 
 export interface RunningApi {
@@ -51,6 +52,7 @@ export async function startApi(config: ApiConfig, log: Logger): Promise<RunningA
     audit,
     control,
     policies: { changes: new PolicyChanges({ store: new PolicyStore(ch), control, audit }) },
+    shadow: new ShadowReportStore(ch),
     maxBodyBytes: config.API_MAX_BODY_BYTES,
   });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });

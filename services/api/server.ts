@@ -22,8 +22,10 @@ import { incidentRoutes } from './routes/incidents.ts';
 import { type PolicyRoutesOptions, policyRoutes } from './routes/policies.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { shadowRoutes } from './routes/shadow.ts';
 import { violationRoutes } from './routes/violations.ts';
 import type { SessionStore } from './session-reconstruction.ts';
+import type { ShadowReportStore } from './shadow-report.ts';
 import type { ViolationStore } from './violations.ts';
 
 declare module 'fastify' {
@@ -51,6 +53,8 @@ export interface ApiDeps {
   now?: () => number;
   /** Versioned policies with four-eyes approval (docs/policies.md); optional so test servers may omit it. */
   policies?: PolicyRoutesOptions;
+  /** Shadow-mode report over live verdicts; optional so test servers may omit it. */
+  shadow?: ShadowReportStore;
   registry: AgentRegistry;
   control: ControlPublisher;
   maxBodyBytes: number;
@@ -102,6 +106,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   app.register(violationRoutes, { violations: deps.violations });
   app.register(reportRoutes, { processingRecord: deps.processingRecord });
   if (deps.policies) app.register(policyRoutes, deps.policies);
+  if (deps.shadow) app.register(shadowRoutes, { shadow: deps.shadow });
   app.register(incidentRoutes, { store: deps.incidents, audit: deps.audit, ...(deps.now ? { now: deps.now } : {}) });
   return app;
 }

@@ -201,4 +201,55 @@ describe('the five CISO questions, answered by the CLI', () => {
     const truth = fleet.filter((l) => l.event.session_id === victim.session_id).length;
     expect(s.json<{ summary: { events: number } }>().summary.events).toBe(truth);
   });
+
+  it('6. before enforcing a new scope: shadow mode on live traffic reports what it would have blocked', async () => {
+    const agent = `${TENANT}-agent-02`;
+    const put = await fetch(`${api.url}/v1/agents/${agent}/policy`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer warden-dev-admin-key', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        reason: 'try read-only CRM access first',
+        enforcement: 'shadow',
+        allowed_tools: [{ name: 'crm.lookup', mode: 'read' }],
+      }),
+    });
+    expect(put.status).toBe(200);
+    await pollUntil(
+      async () => detect.control.state.policyFor(TENANT, agent)?.enforcement,
+      (e) => e === 'shadow',
+      { what: 'the shadow policy to reach the detectors' },
+    );
+    const base = mine().find((l) => l.event.agent_id === agent)!.event;
+    const sendMail = {
+      ...base,
+      event_id: `${base.event_id}-shadow`,
+      ts: Date.now(),
+      kind: 'tool_call' as const,
+      model: null,
+      content: null,
+      usage: null,
+      tool: { name: 'email.send', target: 'smtp.example.com', mode: 'write' as const, arguments: null },
+    };
+    const codec = new AvroCodec(createRegistryClient(pc), pc.KAFKA_TOPIC_PREFIX, 'events');
+    const producer = createKafka(pc, log, 'ciso-shadow').producer({ idempotent: true });
+    await producer.connect();
+    await producer.send({
+      topic: codec.topic,
+      messages: [{ key: `${TENANT}:${agent}`, value: await codec.encode(sendMail) }],
+    });
+    await producer.disconnect();
+
+    const c = () => cli(api.url, 'warden-dev-approver-key');
+    const report = await pollUntil(
+      async () => {
+        const r = c();
+        expect(await policyCommand(['shadow', agent, '--since', '1d', '--json'], r.ctx)).toBe(0);
+        return r.json<{ would_have_denied: number; outcomes: { shadow_action: string; reasons: string[] }[] }>();
+      },
+      (r) => r.would_have_denied >= 1,
+      { what: 'the shadow verdict in the report' },
+    );
+    expect(report.outcomes[0]).toMatchObject({ shadow_action: 'block' });
+    expect(report.outcomes[0]!.reasons).toContain('policy.tool_not_allowed');
+  });
 });

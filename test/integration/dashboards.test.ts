@@ -79,6 +79,30 @@ describe('Grafana dashboards', () => {
     await ch.insert({ table: 'events', values: events, format: 'JSONEachRow' });
     await ch.insert({ table: 'findings', values: findings, format: 'JSONEachRow' });
     await ch.insert({ table: 'verdicts', values: verdicts, format: 'JSONEachRow' });
+    const iso = (ms: number) => new Date(ms).toISOString();
+    await ch.insert({
+      table: 'incidents',
+      format: 'JSONEachRow',
+      values: [
+        {
+          tenant_id: 'acme',
+          incident_id: 'inc-1',
+          version: 1,
+          title: 'Card numbers sent to a model',
+          detected_at: iso(now - 3600_000),
+          opened_by: 'analyst',
+          opened_at: iso(now - 3600_000),
+          updated_at: iso(now - 3600_000),
+          agent_ids: ['acme-agent-00'],
+          finding_ids: [],
+          gdpr_personal_data_breach: true,
+          nis2_significant: true,
+          dora_major_ict: true,
+          dora_classified_at: iso(now - 1800_000),
+          notifications: JSON.stringify([{ regime: 'nis2', stage: 'early_warning', sent_at: iso(now - 60_000) }]),
+        },
+      ],
+    });
   });
 
   afterAll(async () => {
@@ -117,6 +141,17 @@ describe('Grafana dashboards', () => {
         }
       }
       expect(empty).toEqual([]);
+    });
+
+    it(`${file}: the incident clocks panel counts down, and marks what was notified`, async () => {
+      const panel = dash.panels.find((p) => p.title.startsWith('Incident clocks'));
+      if (!panel) return;
+      const rows = await (
+        await ch.query({ query: expand(panel.targets[0]!.rawSql, now - 6 * 3600_000, now), format: 'JSONEachRow' })
+      ).json<Record<string, string>>();
+      expect(rows[0]).toMatchObject({ incident_id: 'inc-1', nis2_early_warning_24h: 'warned' });
+      expect(rows[0]!.gdpr_72h).toMatch(/^\d+ min left$/);
+      expect(rows[0]!.dora_initial_4h).toMatch(/^\d+ min left$/);
     });
 
     it(`${file}: its template queries run`, async () => {
