@@ -1,5 +1,6 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { Action } from '../../detectors/policy/index.ts';
+import { counterFrom } from '../lib/metrics-server.ts';
 
 /**
  * Counters of one detect process: read by tests and the periodic log line, and exported to
@@ -24,16 +25,7 @@ export class DetectStats {
 
   constructor() {
     const stats = this;
-    const total = (name: string, help: string, read: () => number) =>
-      new Counter({
-        name,
-        help,
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          this.inc(read());
-        },
-      });
+    const total = (name: string, help: string, read: () => number) => counterFrom(this.registry, name, help, read);
     total('detect_events_total', 'Events judged', () => stats.events);
     total('detect_findings_total', 'Findings produced', () => stats.findings);
     total('detect_dead_letters_total', 'Events that could not be decoded, sent to the DLQ', () => stats.deadLetters);

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 
 /**
  * Serves a service's Prometheus registry on `GET /metrics` (and `GET /healthz`) for the services
@@ -34,4 +34,20 @@ export async function startMetricsServer(registry: Registry, host: string, port:
     server.listen(port, host, () => resolve());
   });
   return server;
+}
+
+/**
+ * A Prometheus counter whose value is read from a plain number at scrape time, so a service keeps one
+ * set of counters (the ones its tests and logs read) and exports them as they are.
+ */
+export function counterFrom(registry: Registry, name: string, help: string, read: () => number): Counter {
+  return new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
 }

@@ -1,4 +1,5 @@
-import { Counter, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { counterFrom } from '../lib/metrics-server.ts';
 
 /**
  * Counters of one sink process: read by tests and the shutdown log line, and exported to
@@ -12,16 +13,7 @@ export class SinkStats {
   readonly registry = new Registry();
 
   constructor() {
-    const total = (name: string, help: string, read: () => number) =>
-      new Counter({
-        name,
-        help,
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          this.inc(read());
-        },
-      });
+    const total = (name: string, help: string, read: () => number) => counterFrom(this.registry, name, help, read);
     total('sink_rows_inserted_total', 'Rows ClickHouse acknowledged', () => this.rowsInserted);
     total('sink_batches_inserted_total', 'Batch inserts ClickHouse acknowledged', () => this.batchesInserted);
     total(
