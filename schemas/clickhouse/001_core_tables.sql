@@ -86,6 +86,9 @@ CREATE TABLE IF NOT EXISTS verdicts
     policy_id       LowCardinality(String),
     policy_version  UInt32,
     issued_at       DateTime64(3, 'UTC'),
+    -- The decided event's time (issued_at - latency_ms): a verdict re-issued after a crash or a
+    -- rebalance keeps its key, so ReplacingMergeTree collapses the copies; issued_at would not.
+    event_ts        DateTime64(3, 'UTC') DEFAULT issued_at,
     expires_at      Nullable(DateTime64(3, 'UTC')),
     latency_ms      Float64,
     shadow_action   LowCardinality(String) DEFAULT '',
@@ -95,7 +98,7 @@ CREATE TABLE IF NOT EXISTS verdicts
     ingested_at     DateTime64(3, 'UTC') DEFAULT now64(3)
 )
 ENGINE = ReplacingMergeTree(ingested_at)
-PARTITION BY toDate(issued_at)
-ORDER BY (tenant_id, agent_id, issued_at, verdict_id)
+PARTITION BY toDate(event_ts)
+ORDER BY (tenant_id, agent_id, event_ts, verdict_id)
 TTL toDateTime(issued_at) + toIntervalDay(retention_days)
 SETTINGS non_replicated_deduplication_window = 1000;

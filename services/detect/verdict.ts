@@ -21,7 +21,9 @@ export function buildVerdict(event: AgentEvent, d: Decision, detection: EventDet
     policy_version: d.policy_version,
     issued_at: issuedAt,
     expires_at: d.expires_at,
-    latency_ms: Math.max(0, issuedAt - event.ts),
+    // Not clamped: a negative value is clock skew between the enforcement point and warden, worth
+    // seeing, and issued_at - latency_ms must give back the event's time exactly (verdicts table key).
+    latency_ms: issuedAt - event.ts,
     shadow_action: d.shadow_action,
     redacted_text: detection.redactedText,
     redacted_arguments: detection.redactedArguments,

@@ -83,6 +83,8 @@ export function verdictRow(v: Verdict, ctx: RowContext): Record<string, unknown>
     policy_id: v.policy_id,
     policy_version: v.policy_version,
     issued_at: iso(v.issued_at),
+    // The verdict's key time: the event's, identical for every re-issue of the same verdict.
+    event_ts: iso(v.issued_at - v.latency_ms),
     expires_at: v.expires_at === null ? null : iso(v.expires_at),
     latency_ms: v.latency_ms,
     shadow_action: v.shadow_action ?? '',

@@ -80,7 +80,7 @@ describe('a broker restart mid-stream', () => {
       (n) => n >= 1000,
       {
         what: 'all 1000 events stored after the restart',
-        timeoutMs: 120_000,
+        timeoutMs: 240_000,
       },
     );
     await pollUntil(
@@ -88,7 +88,7 @@ describe('a broker restart mid-stream', () => {
       (n) => n >= 1000,
       {
         what: 'a verdict for all 1000 events',
-        timeoutMs: 120_000,
+        timeoutMs: 240_000,
       },
     );
     // Replayed batches may still be on their way: wait until detect, then the sink, have committed all.
@@ -103,5 +103,5 @@ describe('a broker restart mid-stream', () => {
     // which FINAL (and every merge) applies.
     expect(await count('SELECT count() AS n FROM events FINAL')).toBe(1000);
     expect(await count('SELECT count() AS n FROM verdicts FINAL')).toBe(1000);
-  }, 300_000);
+  }, 600_000);
 });
