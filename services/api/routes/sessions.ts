@@ -10,12 +10,8 @@ export interface SessionRoutesOptions {
 
 const READERS = ['analyst', 'approver', 'admin'] as const;
 
-const SESSION_ID_PARAMS = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id'],
-  properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
-} as const;
+// Session ids and agent ids share one shape: a bounded, non-empty string.
+const SESSION_ID_PARAMS = AGENT_ID_PARAMS;
 
 const LIST_QUERY = {
   type: 'object',

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../server.ts';
 import type { ShadowReportStore } from '../shadow-report.ts';
 import { SINCE_PATTERN } from '../violations.ts';
+import { AGENT_ID_PARAMS } from './agents.ts';
 
 export interface ShadowRoutesOptions {
   shadow: ShadowReportStore;
@@ -16,11 +17,7 @@ export async function shadowRoutes(app: FastifyInstance, opts: ShadowRoutesOptio
     {
       config: { roles: READERS },
       schema: {
-        params: {
-          type: 'object',
-          required: ['id'],
-          properties: { id: { type: 'string', minLength: 1, maxLength: 256 } },
-        },
+        params: AGENT_ID_PARAMS,
         querystring: {
           type: 'object',
           additionalProperties: false,
