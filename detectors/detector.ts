@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../schemas/generated/agent-event.ts';
 import type { Finding } from '../schemas/generated/finding.ts';
+import type { PatternPrefilter } from './pattern-prefilter.ts';
 
 /**
  * Per-call context. Stateless detectors ignore it; stateful ones (anomaly, policy) receive the
@@ -35,4 +36,10 @@ export interface DetectorConfig {
   readonly disabled: readonly string[];
 }
 
-export type DetectorFactory<S = unknown> = (cfg: DetectorConfig) => Detector<S>;
+/** What the detectors of one chain share; built once per chain by `buildDetectorChain`. */
+export interface ChainShared {
+  /** One UTF-8 encoding and one RE2.Set pass per field for every pattern detector of the chain. */
+  readonly prefilter: PatternPrefilter;
+}
+
+export type DetectorFactory<S = unknown> = (cfg: DetectorConfig, shared?: ChainShared) => Detector<S>;

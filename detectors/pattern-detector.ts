@@ -3,7 +3,8 @@ import type { AgentEvent } from '../schemas/generated/agent-event.ts';
 import type { Finding } from '../schemas/generated/finding.ts';
 import type { Detector, DetectorConfig } from './detector.ts';
 import { buildFinding, type Severity } from './finding.ts';
-import { type FieldName, scannedFields, truncationAttributes, Utf8Encoder } from './text-fields.ts';
+import { PatternPrefilter } from './pattern-prefilter.ts';
+import { type FieldName, scannedFields, truncationAttributes } from './text-fields.ts';
 
 /** What a rule's validator sees for one regex match. Offsets are UTF-16 code units into `text`. */
 export interface RuleMatch {
@@ -139,6 +140,8 @@ const NO_GROUPS: Readonly<Record<string, string | undefined>> = Object.freeze({}
 /**
  * Runs many RE2 rules over the untrusted text fields of an event with one `RE2.Set` pass as a
  * prefilter; spans are extracted only for rules the Set reports. All patterns compile here, once.
+ * Detectors of one chain share a `PatternPrefilter` (one encoding and one Set pass per field for
+ * all of them); a detector built alone gets its own.
  *
  * Each field is encoded to UTF-8 once into a scratch Buffer and RE2 runs on the bytes: on a JS
  * string every RE2 object would re-encode the text, and `d`-flag indices cost an extra array per
@@ -149,6 +152,7 @@ export function createPatternDetector(
   version: string,
   rules: readonly PatternRule[],
   cfg: DetectorConfig,
+  prefilter: PatternPrefilter = new PatternPrefilter(),
 ): Detector {
   const active = rules.filter((r) => !cfg.disabled.includes(r.id) && !cfg.disabled.includes(r.type));
   const compiled: Compiled[] = active.map((rule) => {
@@ -162,28 +166,21 @@ export function createPatternDetector(
       sticky: fast ? new RE2(withoutValueGroup(rule.pattern), 'yu') : null,
     };
   });
-  const set =
-    compiled.length > 1
-      ? new RE2.Set(
-          active.map((r) => r.pattern),
-          'u',
-        )
-      : null;
-  const all = compiled.map((_, i) => i);
+  const range = prefilter.register(active.map((r) => r.pattern));
   const maxAttempts = cfg.maxFindingsPerRule * 20;
-  const encoder = new Utf8Encoder();
 
   function detect(e: AgentEvent): Finding[] {
     if (compiled.length === 0) return [];
     const out: Finding[] = [];
     for (const f of scannedFields(e, cfg.maxScanChars)) {
       const text = f.text;
-      const u = encoder.encode(text);
+      const scan = prefilter.scan(f.field, text);
+      const u = scan.utf8;
       const bytes = u.bytes;
-      const hits = set ? set.match(bytes) : all;
-      if (hits.length === 0) continue;
       const candidates: Candidate[] = [];
-      for (const idx of hits) {
+      for (const hit of scan.hits) {
+        const idx = hit - range.offset;
+        if (idx < 0 || idx >= range.length) continue;
         const c = compiled[idx]!;
         let count = 0;
         let attempts = 0;

@@ -1,7 +1,8 @@
 import { resolveDetectorConfig } from './config.ts';
-import type { Detector, DetectorConfig, DetectorFactory } from './detector.ts';
+import type { ChainShared, Detector, DetectorConfig, DetectorFactory } from './detector.ts';
 import { createInjectionMlDetector } from './injection/ml/detector.ts';
 import { createInjectionRulesDetector } from './injection/rules-detector.ts';
+import { PatternPrefilter } from './pattern-prefilter.ts';
 import { createPiiDetector } from './pii/index.ts';
 import { createSecretsDetector } from './secrets/index.ts';
 
@@ -22,7 +23,8 @@ export function buildDetectorChain(
   factories: Readonly<Record<string, DetectorFactory>> = DEFAULT_FACTORIES,
 ): Detector[] {
   const cfg = resolveDetectorConfig(overrides);
+  const shared: ChainShared = { prefilter: new PatternPrefilter() };
   return Object.entries(factories)
     .filter(([id]) => !cfg.disabled.includes(id))
-    .map(([, factory]) => factory(cfg));
+    .map(([, factory]) => factory(cfg, shared));
 }

@@ -27,5 +27,5 @@ export function injectionRules(): PatternRule[] {
 }
 
 /** Heuristic prompt-injection rules, one RE2.Set pass; severity rises on tool results. */
-export const createInjectionRulesDetector: DetectorFactory = (cfg) =>
-  createPatternDetector('injection.rules', INJECTION_RULES_VERSION, injectionRules(), cfg);
+export const createInjectionRulesDetector: DetectorFactory = (cfg, shared) =>
+  createPatternDetector('injection.rules', INJECTION_RULES_VERSION, injectionRules(), cfg, shared?.prefilter);

@@ -5,7 +5,9 @@ import { emailRules } from './email.ts';
 import { ibanRules } from './iban.ts';
 import { ipAddressRules } from './ip-address.ts';
 import { paymentCardRules } from './payment-card.ts';
+import { personNameRules } from './person-name.ts';
 import { phoneRules } from './phone.ts';
+import { postalAddressRules } from './postal-address.ts';
 import { ukNinoRules } from './uk-nino.ts';
 import { usSsnRules } from './us-ssn.ts';
 
@@ -20,16 +22,21 @@ export const piiRules: readonly PatternRule[] = [
   ...ukNinoRules,
   ...ipAddressRules,
   ...dateOfBirthRules,
+  ...postalAddressRules,
+  ...personNameRules,
 ];
 
 /** All PII rules in one RE2.Set pass. Findings carry the id of the rule that fired (`pii.iban`). */
-export const createPiiDetector: DetectorFactory = (cfg) => createPatternDetector('pii', PII_VERSION, piiRules, cfg);
+export const createPiiDetector: DetectorFactory = (cfg, shared) =>
+  createPatternDetector('pii', PII_VERSION, piiRules, cfg, shared?.prefilter);
 
 export { createDateOfBirthDetector } from './date-of-birth.ts';
 export { createEmailDetector } from './email.ts';
 export { createIbanDetector } from './iban.ts';
 export { createIpAddressDetector } from './ip-address.ts';
 export { createPaymentCardDetector } from './payment-card.ts';
+export { createPersonNameDetector } from './person-name.ts';
 export { createPhoneDetector } from './phone.ts';
+export { createPostalAddressDetector } from './postal-address.ts';
 export { createUkNinoDetector } from './uk-nino.ts';
 export { createUsSsnDetector } from './us-ssn.ts';

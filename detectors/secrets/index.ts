@@ -33,8 +33,8 @@ export const secretRules: readonly PatternRule[] = [
 ];
 
 /** All secret rules in one RE2.Set pass; a specific token beats `secret.generic` on the same span. */
-export const createSecretsDetector: DetectorFactory = (cfg) =>
-  createPatternDetector('secrets', SECRETS_VERSION, secretRules, cfg);
+export const createSecretsDetector: DetectorFactory = (cfg, shared) =>
+  createPatternDetector('secrets', SECRETS_VERSION, secretRules, cfg, shared?.prefilter);
 
 export { createAnthropicDetector } from './anthropic.ts';
 export { createAwsDetector } from './aws.ts';
