@@ -1,4 +1,4 @@
-import type { SchemaRegistryClient } from '@confluentinc/schemaregistry';
+import type { SchemaRegistryClient } from '@confluentinc/schemaregistry/dist/schemaregistry-client.js';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../lib/clickhouse/client.ts';
 import { isWardenError, WardenError } from '../lib/errors.ts';
