@@ -35,6 +35,8 @@ export interface ProcessorDeps {
  */
 export function batchProcessor(deps: ProcessorDeps) {
   const governors = new Map<number, AgentGovernor>();
+  /** Last offset judged per partition: the state in `governors` covers exactly the events up to it. */
+  const judgedUpTo = new Map<number, bigint>();
   const dlqTopic = topicName(deps.topicPrefix, 'dlq');
   const governorFor = (partition: number) => {
     let g = governors.get(partition);
@@ -46,6 +48,23 @@ export function batchProcessor(deps: ProcessorDeps) {
     }
     return g;
   };
+
+  /**
+   * A batch that does not start right after the last one judged here means other events of the
+   * partition were judged elsewhere (it moved to another detect instance and came back) or are
+   * judged again (redelivery after a failed commit). Either way the in-memory state no longer
+   * matches the partition: drop it, so every agent is warmed up again from ClickHouse.
+   */
+  function continuityCheck(partition: number, firstOffset: bigint) {
+    const last = judgedUpTo.get(partition);
+    if (last === undefined || firstOffset === last + 1n) return;
+    governors.delete(partition);
+    deps.stats.partitionStateResets++;
+    deps.log.info(
+      { partition, judgedUpTo: last.toString(), firstOffset: firstOffset.toString() },
+      'partition state dropped: offsets are not contiguous with what this process judged; warming up again',
+    );
+  }
 
   /** First sight of an agent in this partition: replay its recent history before judging its events. */
   async function warmUp(governor: AgentGovernor, events: AgentEvent[]) {
@@ -104,6 +123,7 @@ export function batchProcessor(deps: ProcessorDeps) {
       }));
     }
 
+    continuityCheck(batch.partition, BigInt(batch.firstOffset() ?? batch.lastOffset()));
     const governor = governorFor(batch.partition);
     await warmUp(governor, events);
     const verdicts: Message[] = [];
@@ -132,6 +152,7 @@ export function batchProcessor(deps: ProcessorDeps) {
     deps.stats.findings += findings.length;
     deps.stats.deadLetters += letters.length;
 
+    judgedUpTo.set(batch.partition, BigInt(batch.lastOffset()));
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     await deps.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
     resolveOffset(batch.lastOffset());

@@ -13,6 +13,7 @@ export class DetectStats {
   workerFailures = 0;
   baselineFailures = 0;
   baselineEventsReplayed = 0;
+  partitionStateResets = 0;
   readonly actions: Partial<Record<Action, number>> = {};
   readonly detectorMicros: Record<string, number> = {};
   readonly registry = new Registry();
@@ -35,6 +36,11 @@ export class DetectStats {
       () => stats.workerFailures,
     );
     total('detect_baseline_failures_total', 'Agents whose history could not be replayed', () => stats.baselineFailures);
+    total(
+      'detect_partition_state_resets_total',
+      'Partitions whose in-memory state was dropped because their offsets jumped (moved away and back, redelivery)',
+      () => stats.partitionStateResets,
+    );
     new Counter({
       name: 'detect_verdicts_total',
       help: 'Verdicts issued, by action',
@@ -73,6 +79,7 @@ export class DetectStats {
       workerFailures: this.workerFailures,
       baselineEventsReplayed: this.baselineEventsReplayed,
       baselineFailures: this.baselineFailures,
+      partitionStateResets: this.partitionStateResets,
       actions: { ...this.actions },
     };
   }
