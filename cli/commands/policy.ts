@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { SuggestedScope, ToolUsage } from '../../services/api/least-privilege.ts';
-import type { AgentPolicyView, DecisionResult } from '../../services/api/policy-changes.ts';
+import type { AgentPolicyView, DecisionResult, ProposalResult } from '../../services/api/policy-changes.ts';
 import type { PolicyVersion } from '../../services/api/policy-store.ts';
 import type { ShadowReport } from '../../services/api/shadow-report.ts';
 import type { Policy } from '../../services/lib/control/control-state.ts';
@@ -9,7 +10,7 @@ import { type CliContext, processContext, runCommand } from '../lib/io.ts';
 import { renderTable } from '../lib/table.ts';
 
 export const POLICY_USAGE =
-  'warden policy show <agent> [--json] | warden policy suggest <agent> [--days 7] [--json] | warden policy shadow <agent> [--since 7d] [--json] | warden policy pending [--json]';
+  'warden policy show <agent> [--json] | warden policy suggest <agent> [--days 7] [--json] | warden policy propose <agent> (--file <policy.json> | --from-suggestion [--days 7]) [--reason <text>] [--json] | warden policy shadow <agent> [--since 7d] [--json] | warden policy pending [--json]';
 export const APPROVE_USAGE = 'warden approve <change-id> [--comment <text>] | --reject --reason <text> [--json]';
 
 type Scope = Omit<Policy, 'policy_id' | 'version'>;
@@ -134,13 +135,108 @@ function oneId(positionals: string[], what: string): string {
   return id;
 }
 
-/** `warden policy show|suggest|pending`: an agent's policy and history, a least-privilege suggestion, pending changes. */
+function parseDays(raw: string | undefined): number {
+  const days = raw === undefined ? 7 : Number(raw);
+  if (!Number.isInteger(days) || days < 1 || days > 366) {
+    throw new CliError('--days must be a whole number of days from 1 to 366', EXIT.usage);
+  }
+  return days;
+}
+
+interface ProposeFlags {
+  file?: string | undefined;
+  'from-suggestion'?: boolean | undefined;
+  reason?: string | undefined;
+  days?: string | undefined;
+}
+
+/**
+ * The body of `PUT /v1/agents/:id/policy`: a JSON file (schemas/json/policy-proposal.schema.json)
+ * or the least-privilege suggestion from the agent's recent traffic, which starts in shadow mode.
+ * `--reason` overrides the file's; the API validates the rest and names any bad field.
+ */
+async function proposalBody(ctx: CliContext, agent: string, flags: ProposeFlags): Promise<Record<string, unknown>> {
+  const fromSuggestion = flags['from-suggestion'] === true;
+  if ((flags.file === undefined) === !fromSuggestion) {
+    throw new CliError('propose needs exactly one of --file <policy.json> or --from-suggestion', EXIT.usage);
+  }
+  let body: Record<string, unknown>;
+  if (flags.file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(flags.file, 'utf8');
+    } catch (err) {
+      throw new CliError(
+        `cannot read ${flags.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        EXIT.usage,
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new CliError(`${flags.file} is not JSON: ${(err as Error).message}`, EXIT.usage);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new CliError(`${flags.file} must hold one JSON object (the proposed scope)`, EXIT.usage);
+    }
+    body = parsed as Record<string, unknown>;
+  } else {
+    const days = parseDays(flags.days);
+    const path = `/v1/agents/${encodeURIComponent(agent)}/policy/suggested?days=${days}`;
+    const suggestion = await ctx.client.request<SuggestedScope>('GET', path);
+    body = {
+      ...suggestion.policy,
+      reason: `least-privilege scope from ${suggestion.events} events seen ${suggestion.since} to ${suggestion.until}`,
+    };
+  }
+  if (flags.reason !== undefined) body.reason = flags.reason;
+  if (typeof body.reason !== 'string' || body.reason.trim() === '') {
+    throw new CliError(
+      'a proposal needs a reason: pass --reason <text> (it is recorded in the audit trail)',
+      EXIT.usage,
+    );
+  }
+  return body;
+}
+
+function renderProposal(r: ProposalResult): string {
+  const c = r.change;
+  if (r.status === 'pending') {
+    return (
+      `change ${c.change_id}: version ${c.version} of agent ${c.agent_id} awaits approval (four-eyes)
+` +
+      (r.next
+        ? `  next: ${r.next}
+`
+        : '')
+    );
+  }
+  const p = r.published?.[0];
+  return (
+    `applied version ${c.version} of agent ${c.agent_id} (change ${c.change_id}, no review required)
+` +
+    (p
+      ? `  control record ${p.key} on ${p.topic} (partition ${p.partition}, offset ${p.offset ?? '?'})
+`
+      : '')
+  );
+}
+
+/** `warden policy show|suggest|propose|shadow|pending`: an agent's policy and history, a least-privilege suggestion, a proposal, pending changes. */
 export async function policyCommand(args: string[], ctx: CliContext = processContext()): Promise<number> {
   return runCommand(ctx, POLICY_USAGE, async () => {
     const [sub, ...rest] = args;
     const { values, positionals } = parseArgs({
       args: rest,
-      options: { json: { type: 'boolean', default: false }, days: { type: 'string' }, since: { type: 'string' } },
+      options: {
+        json: { type: 'boolean', default: false },
+        days: { type: 'string' },
+        since: { type: 'string' },
+        file: { type: 'string' },
+        'from-suggestion': { type: 'boolean', default: false },
+        reason: { type: 'string' },
+      },
       allowPositionals: true,
     });
     const print = <T>(result: T, render: (r: T) => string) =>
@@ -155,12 +251,33 @@ export async function policyCommand(args: string[], ctx: CliContext = processCon
     }
     if (sub === 'suggest') {
       const agent = oneId(positionals, 'agent');
-      const days = values.days === undefined ? 7 : Number(values.days);
-      if (!Number.isInteger(days) || days < 1 || days > 366) {
-        throw new CliError('--days must be a whole number of days from 1 to 366', EXIT.usage);
-      }
+      const days = parseDays(values.days);
       const path = `/v1/agents/${encodeURIComponent(agent)}/policy/suggested?days=${days}`;
       print(await ctx.client.request<SuggestedScope>('GET', path), renderSuggestion);
+      return EXIT.ok;
+    }
+    if (sub === 'propose') {
+      const agent = oneId(positionals, 'agent');
+      const body = await proposalBody(ctx, agent, values);
+      let result: ProposalResult;
+      try {
+        result = await ctx.client.request<ProposalResult>(
+          'PUT',
+          `/v1/agents/${encodeURIComponent(agent)}/policy`,
+          body,
+        );
+      } catch (err) {
+        // The client maps 409 to a server problem; a change already waiting is not one.
+        if (err instanceof CliError && err.message.startsWith('POLICY_CHANGE_PENDING')) {
+          throw new CliError(
+            `${err.message.replace(/\. The API or its backing store.*$/, '')}. ` +
+              'Approve or reject it first: warden policy pending, then warden approve <change-id> [--reject --reason <text>]',
+            EXIT.failed,
+          );
+        }
+        throw err;
+      }
+      print(result, renderProposal);
       return EXIT.ok;
     }
     if (sub === 'shadow') {

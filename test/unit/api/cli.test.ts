@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type AgentList, agentsCommand, renderAgents } from '../../../cli/commands/agents.ts';
+import { policyCommand } from '../../../cli/commands/policy.ts';
 import { quarantineCommand, revokeCommand } from '../../../cli/commands/revoke.ts';
 import { ApiClient, clientSettings, EXIT, LOCAL_DEV_ADMIN_KEY } from '../../../cli/lib/api-client.ts';
 import type { CliContext } from '../../../cli/lib/io.ts';
@@ -149,5 +153,83 @@ describe('warden CLI', () => {
     ]);
     expect(out[0]).toContain('revoked credential cred-1 of agent bot of tenant acme');
     expect(out[1]).toContain('lifted quarantine of agent bot');
+  });
+
+  describe('policy propose', () => {
+    const change = {
+      change_id: 'cr_01',
+      agent_id: 'bot',
+      version: 3,
+      status: 'pending',
+      requires_approval: true,
+      proposed_by: 'key-alice',
+    };
+    const scope = {
+      allowed_models: ['gpt-4o'],
+      allowed_tools: [{ name: 'crm.lookup', mode: 'read' }],
+      allowed_destinations: null,
+      allowed_data_classes: ['personal'],
+      budgets: { max_calls_per_session: 40, max_tokens_per_session: null, max_cost_usd_per_day: null },
+      actions: {},
+      enforcement: 'shadow',
+      fail_mode: 'closed',
+    };
+
+    it('PUTs the scope from a file with the reason given on the command line', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'warden-cli-'));
+      const file = join(dir, 'policy.json');
+      writeFileSync(file, JSON.stringify({ ...scope, reason: 'from the file' }));
+      const { ctx, out, calls } = context(() =>
+        json(202, { status: 'pending', change, next: 'a different approver: warden approve cr_01' }),
+      );
+      expect(await policyCommand(['propose', 'bot', '--file', file, '--reason', 'tighten tools'], ctx)).toBe(EXIT.ok);
+      expect(calls[0]!.init.method).toBe('PUT');
+      expect(calls[0]!.url).toBe('http://127.0.0.1:8090/v1/agents/bot/policy');
+      expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ ...scope, reason: 'tighten tools' });
+      expect(out.join('')).toContain('change cr_01: version 3 of agent bot awaits approval (four-eyes)');
+    });
+
+    it('proposes the least-privilege suggestion, with a reason naming the traffic it came from', async () => {
+      const { ctx, out, calls } = context((url) =>
+        url.includes('/suggested')
+          ? json(200, { events: 120, since: '2026-11-19', until: '2026-11-26', policy: scope, tools: [] })
+          : json(200, { status: 'applied', change: { ...change, status: 'applied', requires_approval: false } }),
+      );
+      expect(await policyCommand(['propose', 'bot', '--from-suggestion', '--days', '7'], ctx)).toBe(EXIT.ok);
+      expect(calls.map((c) => [c.init.method, c.url])).toEqual([
+        ['GET', 'http://127.0.0.1:8090/v1/agents/bot/policy/suggested?days=7'],
+        ['PUT', 'http://127.0.0.1:8090/v1/agents/bot/policy'],
+      ]);
+      expect(JSON.parse(String(calls[1]!.init.body)).reason).toBe(
+        'least-privilege scope from 120 events seen 2026-11-19 to 2026-11-26',
+      );
+      expect(out.join('')).toContain('applied version 3 of agent bot');
+    });
+
+    it('refuses a proposal without a source or a reason before calling the API', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'warden-cli-'));
+      const file = join(dir, 'policy.json');
+      writeFileSync(file, JSON.stringify(scope));
+      const { ctx, err, calls } = context(() => json(200, {}));
+      expect(await policyCommand(['propose', 'bot'], ctx)).toBe(EXIT.usage);
+      expect(await policyCommand(['propose', 'bot', '--file', file], ctx)).toBe(EXIT.usage);
+      expect(await policyCommand(['propose', 'bot', '--file', join(dir, 'missing.json'), '--reason', 'x'], ctx)).toBe(
+        EXIT.usage,
+      );
+      expect(calls).toEqual([]);
+      expect(err.join('')).toContain('exactly one of --file <policy.json> or --from-suggestion');
+      expect(err.join('')).toContain('a proposal needs a reason');
+      expect(err.join('')).toContain('cannot read');
+    });
+
+    it('says what to do when a change is already waiting', async () => {
+      const { ctx, err } = context((url) =>
+        url.includes('/suggested')
+          ? json(200, { events: 1, since: 'a', until: 'b', policy: scope, tools: [] })
+          : json(409, { code: 'POLICY_CHANGE_PENDING', message: 'change cr_00 awaits approval', statusCode: 409 }),
+      );
+      expect(await policyCommand(['propose', 'bot', '--from-suggestion', '--reason', 'x'], ctx)).toBe(EXIT.failed);
+      expect(err.join('')).toMatch(/POLICY_CHANGE_PENDING: change cr_00 awaits approval\. Approve or reject it first/);
+    });
   });
 });
