@@ -9,10 +9,12 @@
  * detect and sink run as separate processes, like production. Everything talks to 127.0.0.1 only.
  */
 import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_FLEET, generateFleet } from '../deploy/demo/fleet.ts';
 import { loadStackConfig } from '../deploy/local/stack/config.ts';
 import { serviceEnv } from '../deploy/local/stack/service-env.ts';
+import { readPid } from '../deploy/local/stack/supervisor.ts';
 import { createClickHouse } from '../services/lib/clickhouse/client.ts';
 import { createKafka } from '../services/lib/kafka/client.ts';
 import { topicName } from '../services/lib/kafka/topics.ts';
@@ -23,6 +25,7 @@ import { provision } from '../services/provision/provision.ts';
 import { killed, startServiceProcess } from '../test/helpers/service-process.ts';
 import { formatMachine, machineInfo } from './lib/machine.ts';
 import { summariseLatencies } from './lib/percentile.ts';
+import { cpuPerEvent, cpuSnapshot } from './lib/process-cpu.ts';
 
 const arg = (name: string, def: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
@@ -125,11 +128,23 @@ const stored = async () =>
     )[0]!.n,
   );
 const base = await stored();
+// Who burns the CPU at saturation: every component shares these cores, so this is the budget.
+const stackConfig = loadStackConfig();
+const pids = {
+  'kafka broker (JVM)': readPid(join(stackConfig.runDir, 'kafka.pid')),
+  'schema registry (JVM)': readPid(join(stackConfig.runDir, 'registry.pid')),
+  'clickhouse (chDB server)': readPid(join(stackConfig.runDir, 'clickhouse.pid')),
+  'detect (main + workers)': services[0]!.pid,
+  sink: services[1]!.pid,
+  'load generator + verdict reader (this process)': process.pid,
+};
+const cpuBefore = cpuSnapshot(pids);
 const satStart = Date.now();
 for (let i = 0; i < saturationEvents; i += 1000) await produceBatch(Math.min(1000, saturationEvents - i), false);
 const producedMs = Date.now() - satStart;
 await waitFor(async () => (await stored()) - base >= saturationEvents, 300_000, 'saturation rows');
 const storedMs = Date.now() - satStart;
+const cpu = cpuPerEvent(cpuBefore, cpuSnapshot(pids), saturationEvents);
 
 await reader.disconnect();
 await producer.disconnect();
@@ -143,7 +158,7 @@ const saturation = {
   stored_per_s: Math.round(saturationEvents / (storedMs / 1000)),
 };
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine, rates: rows, saturation }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine, rates: rows, saturation, cpu }, null, 2)}\n`);
 } else {
   console.log(formatMachine(machine));
   console.log(
@@ -158,6 +173,16 @@ if (json) {
   }
   console.log(
     `saturation: ${saturation.events} events produced at ${saturation.produce_per_s}/s, stored in ClickHouse end to end at ${saturation.stored_per_s}/s`,
+  );
+  const total = cpu.reduce((a, c) => a + c.microsPerEvent, 0);
+  console.log(`CPU per event at saturation, by component (${(storedMs / 1000).toFixed(1)} s wall):`);
+  for (const c of cpu) {
+    console.log(
+      `  ${c.component.padEnd(48)} ${c.cpuSeconds.toFixed(2).padStart(7)} CPU-s  ${c.microsPerEvent.toFixed(0).padStart(5)} µs/event`,
+    );
+  }
+  console.log(
+    `  ${'total'.padEnd(48)} ${' '.repeat(13)}${total.toFixed(0).padStart(5)} µs/event -> at most ${Math.round((machine.cores * 1e6) / total)} events/s on ${machine.cores} cores`,
   );
 }
 process.exit(0);
