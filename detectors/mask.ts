@@ -100,3 +100,92 @@ export function excerpt(v: string, max = 80): string {
   }
   return out;
 }
+
+function isSeparator(ch: string): boolean {
+  return ch === ' ' || ch === ',' || ch === '\n' || ch === '\r' || ch === '\t';
+}
+
+/** First code point of a word and a dot: `Evergreen` -> `E.`. */
+function initial(word: string): string {
+  const cp = word.codePointAt(0);
+  return cp === undefined ? '' : `${String.fromCodePoint(cp)}.`;
+}
+
+/** One token of the locality part (after the street): postcode region and state codes stay. */
+function maskLocalityToken(t: string): string {
+  let digits = 0;
+  let letters = 0;
+  let upper = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (t[i]!.toLowerCase() !== t[i]!.toUpperCase()) {
+      letters++;
+      if (c >= 65 && c <= 90) upper++;
+    }
+  }
+  const first = t.charCodeAt(0);
+  const startsWithDigit = first >= 48 && first <= 57;
+  if (digits === 0) return letters === 2 && upper === 2 && t.length === 2 ? t : initial(t);
+  // UK outward code (SW1A, NW1) is a district, not an address: kept. The inward code (1AA) is not.
+  if (!startsWithDigit && t.length <= 4 && letters + digits === t.length) return t;
+  if (startsWithDigit && letters > 0) return stars(t.length);
+  // Numeric postcodes (62704, 10115, D-10115, 62704-1234): the first two digits, the region, stay.
+  let out = '';
+  let seen = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) out += ++seen <= 2 ? t[i] : '*';
+    else out += t[i];
+  }
+  return out;
+}
+
+/**
+ * Street address: street words become initials and house numbers stars; after the first comma or
+ * line break (the locality) the postcode region (`62***`, `10***`, `SW1A ***`), two-letter state
+ * codes and the city's initial are kept.
+ * `742 Evergreen Terrace, Springfield, IL 62704` -> `*** E. T., S., IL 62***`.
+ */
+export function maskAddress(v: string): string {
+  let out = '';
+  let locality = false;
+  let i = 0;
+  while (i < v.length) {
+    const ch = v[i]!;
+    if (isSeparator(ch)) {
+      if (ch === ',' || ch === '\n') locality = true;
+      out += ch;
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < v.length && !isSeparator(v[j]!)) j++;
+    const t = v.slice(i, j);
+    if (locality) out += maskLocalityToken(t);
+    else {
+      let hasDigit = false;
+      for (let k = 0; k < t.length && !hasDigit; k++) hasDigit = t.charCodeAt(k) >= 48 && t.charCodeAt(k) <= 57;
+      out += hasDigit ? stars(t.length) : initial(t);
+    }
+    i = j;
+  }
+  return out;
+}
+
+/** Person name: initials only, `Jane van Dyke` -> `J. v. D.`. */
+export function maskInitials(v: string): string {
+  const out: string[] = [];
+  let i = 0;
+  while (i < v.length) {
+    if (isSeparator(v[i]!)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < v.length && !isSeparator(v[j]!)) j++;
+    out.push(initial(v.slice(i, j)));
+    i = j;
+  }
+  return out.join(' ');
+}

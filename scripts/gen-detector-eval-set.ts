@@ -2,7 +2,7 @@
  * Seeded generator for the labelled PII / secrets evaluation set:
  * test/fixtures/detectors/eval/pii-secrets.jsonl, one {text, kind, labels:[{type, value}]} per line.
  * Includes hard negatives (order numbers, UUIDs, git SHAs, versions, timestamps, Luhn failures,
- * placeholder keys) with no labels. Generated values are synthetic; none is a real person or key.
+ * placeholder keys, numbered headings, product names, salutations without names) with no labels. Generated values are synthetic; none is a real person or key.
  *
  *   npx tsx scripts/gen-detector-eval-set.ts
  */
@@ -248,6 +248,267 @@ for (let i = 0; i < 1400; i++) {
     text: parts.join(' '),
     kind: pick(['tool_result', 'model_request', 'tool_call', 'model_response']),
     labels,
+  });
+}
+// ---- Postal addresses and person names ------------------------------------------------------
+// Appended after the rows above (same seeded stream) so those stay byte-identical. Written before
+// the detectors were run on them; some positives are deliberately outside the heuristics (no
+// keyword, lower case, other scripts) so recall is not flattering by construction.
+const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1);
+const US_STREETS = [
+  'Evergreen',
+  'Maple',
+  'Oak',
+  'Pine Ridge',
+  'Sunset',
+  'Lakeview',
+  'Main',
+  'Elm',
+  'Cedar Hill',
+  'Washington',
+  'Amphitheatre',
+  'N. Lincoln',
+  'W 42nd',
+  'Hacker',
+];
+const US_SUFFIXES = [
+  'Street',
+  'St.',
+  'Avenue',
+  'Ave',
+  'Road',
+  'Drive',
+  'Lane',
+  'Boulevard',
+  'Court',
+  'Place',
+  'Way',
+  'Terrace',
+  'Parkway',
+  'Blvd',
+];
+const US_CITIES: [string, string][] = [
+  ['Springfield', 'IL'],
+  ['Portland', 'OR'],
+  ['Austin', 'TX'],
+  ['Menlo Park', 'CA'],
+  ['New York', 'NY'],
+  ['Columbus', 'OH'],
+];
+const UK_STREETS = ['Baker', 'Rose', 'Victoria', 'Church', 'Mill', 'Kings', 'Station', 'Abbey'];
+const UK_SUFFIXES = ['Street', 'Road', 'Lane', 'Close', 'Gardens', 'Crescent', 'Avenue', 'Mews'];
+const UK_TOWNS = ['London', 'Manchester', 'Leeds', 'Bristol', 'Oxford', 'Glasgow'];
+const DE_STREETS = [
+  'Hauptstraße',
+  'Bahnhofstr.',
+  'Goethestraße',
+  'Schillerstrasse',
+  'Lindenallee',
+  'Birkenweg',
+  'Marktplatz',
+  'Kirchgasse',
+  'Kurfürstendamm',
+  'Karl-Marx-Allee',
+  'Berliner Straße',
+  'Am Markt',
+  'An der Alster',
+  'Friedrich-Ebert-Ring',
+  'Mühlenweg',
+  'Rosenstraße',
+  'Kaiserring',
+  'Alte Gasse',
+];
+const DE_TOWNS = ['Berlin', 'München', 'Hamburg', 'Köln', 'Leipzig', 'Freiburg', 'Düsseldorf'];
+const FIRST_X = [
+  'Anna',
+  'Jürgen',
+  'Chloé',
+  'Deniz',
+  'Emil',
+  'Fatima',
+  'George',
+  'Hana',
+  'Ivan',
+  'Julia',
+  'Anne-Marie',
+  'Patrick',
+  'Sofia',
+  'Lukas',
+  'Mei',
+  'Oluwaseun',
+  ...FIRST.map(cap),
+];
+const LAST_X = [
+  'Müller',
+  'Schmidt',
+  'Okafor',
+  'Rossi',
+  'Nguyen',
+  'Kowalski',
+  "O'Brien",
+  'McDonald',
+  'van der Berg',
+  'García López',
+  'Weber',
+  'Dubois',
+  'Larsen',
+  ...LAST.map(cap),
+];
+
+function usAddress(): string {
+  const street = `${int(1, 9999)} ${pick(US_STREETS)} ${pick(US_SUFFIXES)}`;
+  if (rnd() < 0.5) return street;
+  const [city, state] = pick(US_CITIES);
+  return `${street}, ${city}, ${state} ${digits(5)}`;
+}
+function ukAddress(): string {
+  const pc = `${pick(['SW1A', 'NW1', 'M1', 'LS6', 'BS8', 'OX2', 'G12'])} ${int(1, 9)}${chars('ABDEFGHJLNPQRSTUWXYZ', 2)}`;
+  const street = `${int(1, 250)}${pick(['', '', 'A', 'B'])} ${pick(UK_STREETS)} ${pick(UK_SUFFIXES)}`;
+  return rnd() < 0.7 ? `${street}, ${pick(UK_TOWNS)} ${pc}` : street;
+}
+function deAddress(): string {
+  const street = `${pick(DE_STREETS)} ${int(1, 180)}${pick(['', '', '', 'a', 'b'])}`;
+  return rnd() < 0.6 ? `${street}, ${int(10, 99)}${digits(3)} ${pick(DE_TOWNS)}` : street;
+}
+const addressGens: Gen[] = [
+  () => {
+    const v = usAddress();
+    const text = pick([
+      `Ship to: ${v}`,
+      `Please send the replacement to ${v}.`,
+      `She lives at ${v} with two cats.`,
+      `{"shipping_address": "${v}"}`,
+      `Our office moved to ${v} last month.`,
+      `Return label: ${v}`,
+    ]);
+    return { type: 'pii.postal_address', value: v, text };
+  },
+  () => {
+    const v = ukAddress();
+    const text = pick([
+      `Delivery address: ${v}`,
+      `Tenant resides at ${v}.`,
+      `Invoice to ${v}, attn accounts`,
+      `Send the keys to ${v} please`,
+    ]);
+    return { type: 'pii.postal_address', value: v, text };
+  },
+  () => {
+    const v = deAddress();
+    const text = pick([
+      `Lieferadresse: ${v}`,
+      `Bitte die Unterlagen an ${v} schicken.`,
+      `wohnhaft ${v}`,
+      `Anschrift: ${v}`,
+      `Die Rechnung geht an ${v}.`,
+      `{"adresse": "${v}"}`,
+    ]);
+    return { type: 'pii.postal_address', value: v, text };
+  },
+  () => {
+    // Outside the heuristics on purpose: lower case, no suffix, spelled-out or foreign forms.
+    const v = pick([
+      `${int(1, 999)} main st`,
+      `${int(10, 99)} rue de Rivoli, 75001 Paris`,
+      `Straße des 17. Juni ${int(1, 150)}`,
+      `Calle Mayor ${int(1, 90)}, 28013 Madrid`,
+      `PO Box ${int(100, 9999)}, Austin, TX ${digits(5)}`,
+    ]);
+    return { type: 'pii.postal_address', value: v, text: pick([`address: ${v}`, `ship it to ${v}`]) };
+  },
+];
+const nameGens: Gen[] = [
+  () => {
+    const v = `${pick(FIRST_X)} ${pick(LAST_X)}`;
+    const text = pick([
+      `Hi, my name is ${v} and I need help with my order.`,
+      `Name: ${v}\nCustomer since ${int(2010, 2024)}`,
+      `{"customer_name": "${v}", "tier": "gold"}`,
+      `Dear ${v},\nthank you for your application.`,
+      `Best regards,\n${v}`,
+      `Mit freundlichen Grüßen\n${v}`,
+      `Ansprechpartner: ${v}`,
+      `Signed, ${v}`,
+      `Kind regards, ${v}`,
+      `Mein Name ist ${v}.`,
+      `Cardholder name: ${v}`,
+    ]);
+    return { type: 'pii.person_name', value: v, text };
+  },
+  () => {
+    const v = rnd() < 0.5 ? pick(LAST_X) : `${pick(FIRST_X)} ${pick(LAST_X)}`;
+    const text = pick([
+      `Appointment for Mr. ${v} at 3pm.`,
+      `Sehr geehrte Frau ${v},`,
+      `Dr. ${v} will review the scan.`,
+      `Bitte Herrn ${v} informieren.`,
+      `Ms ${v} called twice.`,
+    ]);
+    return { type: 'pii.person_name', value: v, text };
+  },
+  () => {
+    const v = pick(FIRST_X.filter((f) => !f.includes('-')));
+    return { type: 'pii.person_name', value: v, text: pick([`Ich heiße ${v}.`, `my name is ${v}`]) };
+  },
+  () => {
+    // No keyword: outside the heuristic on purpose.
+    const v = `${pick(FIRST_X)} ${pick(LAST_X)}`;
+    const text = pick([`${v} called about the refund.`, `Meeting notes: ${v} agreed to the plan.`, `Assigned to ${v}`]);
+    return { type: 'pii.person_name', value: v, text };
+  },
+];
+const addressNameNegatives: (() => string)[] = [
+  () => 'version 2 Street Fighter is a classic',
+  () => `Windows needs 3 Drive letters for this setup`,
+  () => `Chapter 12 Way forward: we ship in Q${int(1, 4)}`,
+  () => 'see step 4 Place the lid on the pot',
+  () => `Meeting at ${int(8, 17)}:${pick(['00', '15', '30', '45'])} in Room ${int(1, 9)}B`,
+  () => 'We drove Route 66 last summer',
+  () => `${int(2, 9)} Items in your cart`,
+  () => `for${int(1, 99)} Street = lookup(x); const for_10_Street = 1;`,
+  () => `Section ${int(1, 20)} Court decision pending`,
+  () => 'HTTP 200 Ok',
+  () => `We sold ${int(2, 50)} Blue Widgets on ${int(1, 28)} March ${int(2023, 2025)}.`,
+  () => `Top ${int(3, 20)} Ways To Save Money`,
+  () => `Im Jahr ${int(2019, 2025)} stieg der Umsatz um ${int(2, 20)} Prozent.`,
+  () => `Kapitel ${int(1, 9)} Weg zum Ziel`,
+  () => `call String ${int(2, 9)} times; Monitoring ${int(2, 9)} is next`,
+  () => `Apollo ${int(11, 17)} Landing Place was in the Sea of Tranquility`,
+  () => `Phase ${int(1, 3)} Rollout Plan Review`,
+  () => `Am Montag ${int(1, 12)} Uhr treffen wir uns.`,
+  () => 'Name: Order Summary',
+  () => 'Dear Customer, your parcel is on its way.',
+  () => 'Dear Hiring Manager,',
+  () => 'Hi Team, quick update below.',
+  () => 'Best regards,\nThe Support Team',
+  () => `{"name": "Wireless Mouse", "sku": "WM-${digits(4)}", "price": ${int(5, 90)}.99}`,
+  () => '- name: Build And Deploy\n  runs-on: ubuntu-latest',
+  () => 'Product name: Blue Widget Pro',
+  () => 'Dr. Oetker Pizza is on sale',
+  () => 'Sehr geehrte Damen und Herren,',
+  () => 'Mit freundlichen Grüßen\nIhr Support-Team',
+  () => 'Ich heiße Sie herzlich willkommen.',
+  () => 'Hello World program in Rust',
+  () => `Project name: Apollo Mission ${int(2, 9)}`,
+  () => 'signed, sealed, delivered',
+  () => `Name: Quarterly Report Q${int(1, 4)}`,
+];
+for (let i = 0; i < 450; i++) {
+  if (i % 3 === 2) {
+    rows.push({
+      text: `${pick(FILLER)} ${pick(addressNameNegatives)()}`,
+      kind: pick(['tool_result', 'model_request', 'model_response']),
+      labels: [],
+    });
+    continue;
+  }
+  const g = pick(rnd() < 0.5 ? addressGens : nameGens)();
+  const parts = [pick(FILLER), g.text];
+  if (rnd() < 0.3) parts.push(pick([...negatives, ...addressNameNegatives])());
+  rows.push({
+    text: parts.join(' '),
+    kind: pick(['tool_result', 'model_request', 'tool_call', 'model_response']),
+    labels: [{ type: g.type, value: g.value }],
   });
 }
 writeFileSync(OUT, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
