@@ -19,6 +19,8 @@ const PII_CATEGORIES: Record<string, string> = {
   'pii.uk_nino': 'national identification numbers (UK national insurance numbers)',
   'pii.date_of_birth': 'identification data (dates of birth)',
   'pii.ip_address': 'online identifiers (IP addresses)',
+  'pii.postal_address': 'contact data (postal addresses)',
+  'pii.person_name': 'identification data (names)',
 };
 
 const MEASURE_LABELS: Record<string, string> = {

@@ -22,6 +22,8 @@ export const PII_CATEGORIES: Readonly<Record<string, string>> = {
   'pii.uk_nino': 'national identification number (UK NINO)',
   'pii.date_of_birth': 'date of birth',
   'pii.ip_address': 'online identifier (IP address)',
+  'pii.postal_address': 'contact details (postal address)',
+  'pii.person_name': 'identification data (name)',
 };
 
 const MEASURES: Readonly<Record<string, string>> = {
