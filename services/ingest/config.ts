@@ -1,8 +1,9 @@
-import { Type } from '@sinclair/typebox';
+import { readFileSync } from 'node:fs';
+import { type Static, Type } from '@sinclair/typebox';
 import { ConnectionEnv } from '../lib/connections.ts';
 import { readEnv } from '../lib/env-config.ts';
 import { WardenError } from '../lib/errors.ts';
-import { type ApiKeyEntry, DEV_API_KEYS, parseApiKeys } from './auth.ts';
+import { type ApiKeyEntry, DEV_API_KEYS, parseApiKeys, parseCertificateClients } from './auth.ts';
 
 const MiB = 1024 * 1024;
 
@@ -36,25 +37,81 @@ const IngestEnv = Type.Object({
   }),
   INGEST_RETRY_AFTER_SECONDS: Type.Integer({ minimum: 1, default: 5, description: 'Retry-After on 503' }),
   INGEST_READY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 2000, description: 'Registry probe of /readyz' }),
+  INGEST_TLS_CERT_FILE: Type.Optional(Type.String({ description: 'PEM server certificate (chain): serve HTTPS' })),
+  INGEST_TLS_KEY_FILE: Type.Optional(Type.String({ description: 'PEM private key of INGEST_TLS_CERT_FILE' })),
+  INGEST_TLS_CLIENT_CA_FILE: Type.Optional(
+    Type.String({ description: "PEM CA(s) that sign enforcement points' client certificates (mTLS)" }),
+  ),
+  INGEST_MTLS_CLIENTS: Type.Optional(
+    Type.String({ description: 'Comma-separated enforcement_point_id:tenant_id:subject_cn of client certificates' }),
+  ),
 });
+
+/** PEM material for HTTPS, read at start-up so a missing file fails fast naming its variable. */
+export interface IngestTls {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  /** Set for mTLS: client certificates are requested and verified against it. */
+  readonly clientCa: Buffer | null;
+}
+
+function readPem(variable: string, path: string, problems: string[]): Buffer {
+  try {
+    const pem = readFileSync(path);
+    if (!pem.includes('-----BEGIN ')) problems.push(`${variable}: ${path} is not PEM (no -----BEGIN line)`);
+    return pem;
+  } catch (err) {
+    problems.push(`${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    return Buffer.alloc(0);
+  }
+}
+
+function loadTls(values: Static<typeof IngestEnv>): IngestTls | null {
+  const problems: string[] = [];
+  const { INGEST_TLS_CERT_FILE: certFile, INGEST_TLS_KEY_FILE: keyFile, INGEST_TLS_CLIENT_CA_FILE: caFile } = values;
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    problems.push('INGEST_TLS_CERT_FILE and INGEST_TLS_KEY_FILE: set both (HTTPS) or neither (HTTP)');
+  }
+  if (caFile !== undefined && certFile === undefined) {
+    problems.push('INGEST_TLS_CLIENT_CA_FILE: mTLS needs HTTPS, set INGEST_TLS_CERT_FILE and INGEST_TLS_KEY_FILE');
+  }
+  if ((values.INGEST_MTLS_CLIENTS === undefined) !== (caFile === undefined)) {
+    problems.push('INGEST_MTLS_CLIENTS and INGEST_TLS_CLIENT_CA_FILE: set both (mTLS) or neither');
+  }
+  const tls =
+    certFile !== undefined && keyFile !== undefined
+      ? {
+          cert: readPem('INGEST_TLS_CERT_FILE', certFile, problems),
+          key: readPem('INGEST_TLS_KEY_FILE', keyFile, problems),
+          clientCa: caFile === undefined ? null : readPem('INGEST_TLS_CLIENT_CA_FILE', caFile, problems),
+        }
+      : null;
+  if (problems.length > 0) throw new WardenError('CONFIG_INVALID', `\n  - ${problems.join('\n  - ')}`);
+  return tls;
+}
 
 export type IngestConfig = ReturnType<typeof loadIngestConfig>;
 
 /** Reads and validates the environment once; the API keys are parsed here so a bad entry stops start-up. */
 export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env) {
   const values = readEnv(IngestEnv, env);
-  let apiKeys: readonly ApiKeyEntry[];
+  const tls = loadTls(values);
+  const certificateClients =
+    values.INGEST_MTLS_CLIENTS === undefined
+      ? []
+      : parseCertificateClients(values.INGEST_MTLS_CLIENTS, 'INGEST_MTLS_CLIENTS');
+  let apiKeys: readonly ApiKeyEntry[] = [];
   let devKeys = false;
   if (values.INGEST_API_KEYS !== undefined) {
     apiKeys = parseApiKeys(values.INGEST_API_KEYS, 'INGEST_API_KEYS');
   } else if (values.WARDEN_ENV === 'local') {
     apiKeys = DEV_API_KEYS;
     devKeys = true;
-  } else {
+  } else if (certificateClients.length === 0) {
     throw new WardenError(
       'CONFIG_INVALID',
-      `\n  - INGEST_API_KEYS: required when WARDEN_ENV=${values.WARDEN_ENV} (dev keys exist only with WARDEN_ENV=local)`,
+      `\n  - INGEST_API_KEYS or INGEST_MTLS_CLIENTS: one is required when WARDEN_ENV=${values.WARDEN_ENV} (dev keys exist only with WARDEN_ENV=local)`,
     );
   }
-  return Object.freeze({ ...values, apiKeys, devKeys });
+  return Object.freeze({ ...values, apiKeys, devKeys, tls, certificateClients });
 }

@@ -54,7 +54,7 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<Ru
   };
   const app = buildServer({
     log,
-    authenticator: new Authenticator(config.apiKeys),
+    authenticator: new Authenticator(config.apiKeys, config.certificateClients),
     validator: new EventValidator({
       maxEventsPerRequest: config.INGEST_MAX_EVENTS_PER_REQUEST,
       maxContentBytes: config.INGEST_MAX_CONTENT_BYTES,
@@ -65,11 +65,15 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<Ru
     maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
     maxEventsPerRequest: config.INGEST_MAX_EVENTS_PER_REQUEST,
     retryAfterSeconds: config.INGEST_RETRY_AFTER_SECONDS,
+    tls: config.tls,
   });
   await app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT });
   const address = app.server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  log.info({ url, topic: codec.topic }, 'ingest listening');
+  const url = `${config.tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  log.info(
+    { url, topic: codec.topic, mtls: config.tls?.clientCa ? config.certificateClients.length : false },
+    'ingest listening',
+  );
 
   return {
     url,

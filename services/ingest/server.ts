@@ -10,6 +10,7 @@ import { type ErrorCode, isWardenError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Authenticator, Caller } from './auth.ts';
 import { decodeContentEncoding, mediaTypeOf } from './body-parsing.ts';
+import type { IngestTls } from './config.ts';
 import type { EventPublisher } from './event-publisher.ts';
 import { type EventValidator, InvalidEventsError } from './event-validation.ts';
 import type { IngestMetrics } from './metrics.ts';
@@ -35,6 +36,8 @@ export interface ServerDeps {
   maxBodyBytes: number;
   maxEventsPerRequest: number;
   retryAfterSeconds: number;
+  /** HTTPS (and mTLS when `clientCa` is set); plain HTTP when absent. */
+  tls?: IngestTls | null;
 }
 
 /** Every body the routes understand arrives as a Buffer; the routes decode it (see body-parsing.ts). */
@@ -48,7 +51,20 @@ const ACCEPTED_TYPES = [
 
 /** Builds the fastify app (no listen), so tests can use inject() without a socket. */
 export function buildServer(deps: ServerDeps): FastifyInstance {
+  const tls = deps.tls ?? null;
   const app = Fastify({
+    ...(tls
+      ? {
+          https: {
+            cert: tls.cert,
+            key: tls.key,
+            minVersion: 'TLSv1.2' as const,
+            // Asked for, verified against the client CA, but not required at the handshake: the
+            // request is then refused with a JSON 401 naming the cause (or accepted on an API key).
+            ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+          },
+        }
+      : {}),
     loggerInstance: deps.log as FastifyBaseLogger,
     // Per-request lines would be per-event noise at info; failures are logged by sendError instead.
     logController: new LogController({ disableRequestLogging: true }),

@@ -31,7 +31,10 @@ export const ERROR_CODES = {
   DECISION_BODY_INVALID: { message: 'the request body is not a valid AgentEvent', statusCode: 400 },
   DECISION_BODY_TOO_LARGE: { message: 'the request body exceeds DECISION_MAX_BODY_BYTES', statusCode: 413 },
   DECISION_NOT_READY: { message: 'the decision service is still catching up with Kafka', statusCode: 503 },
-  INGEST_UNAUTHENTICATED: { message: 'no valid API key (Authorization: Bearer <key> or X-API-Key)', statusCode: 401 },
+  INGEST_UNAUTHENTICATED: {
+    message: 'no valid API key (Authorization: Bearer <key> or X-API-Key) or client certificate',
+    statusCode: 401,
+  },
   INGEST_TENANT_FORBIDDEN: { message: "the API key may not write this tenant's events", statusCode: 403 },
   INGEST_BODY_TOO_LARGE: { message: 'request body is larger than INGEST_MAX_BODY_BYTES', statusCode: 413 },
   INGEST_TOO_MANY_EVENTS: {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { WardenError } from '../../lib/errors.ts';
-import type { Authenticator } from '../auth.ts';
+import { type Authenticator, verifiedPeerCn } from '../auth.ts';
 import { mediaTypeOf, parseJsonArray, parseNdjson } from '../body-parsing.ts';
 import type { EventPublisher } from '../event-publisher.ts';
 import type { EventValidator } from '../event-validation.ts';
@@ -21,7 +21,7 @@ export function eventsRoute(app: FastifyInstance, deps: EventsRouteDeps): void {
     '/v1/events',
     {
       onRequest: async (request) => {
-        request.caller = deps.authenticator.authenticate(request.headers);
+        request.caller = deps.authenticator.authenticate(request.headers, verifiedPeerCn(request.raw.socket));
       },
     },
     async (request, reply) => {

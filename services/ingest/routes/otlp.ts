@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AgentEvent } from '../../../schemas/generated/index.ts';
 import { WardenError } from '../../lib/errors.ts';
-import type { Authenticator } from '../auth.ts';
+import { type Authenticator, verifiedPeerCn } from '../auth.ts';
 import { decodeUtf8, mediaTypeOf } from '../body-parsing.ts';
 import type { EventPublisher } from '../event-publisher.ts';
 import { type EventValidator, formatProblem } from '../event-validation.ts';
@@ -32,7 +32,7 @@ export function otlpRoute(app: FastifyInstance, deps: OtlpRouteDeps): void {
     '/v1/otlp/traces',
     {
       onRequest: async (request) => {
-        request.caller = deps.authenticator.authenticate(request.headers);
+        request.caller = deps.authenticator.authenticate(request.headers, verifiedPeerCn(request.raw.socket));
       },
     },
     async (request, reply) => {
