@@ -158,20 +158,23 @@ export class AgentInventory {
     const clause = agentId === null ? '' : AGENT_CLAUSE;
     const params: Record<string, string> = agentId === null ? { tenant } : { tenant, agent: agentId };
     const [traffic, findings, registry] = await Promise.all([
+      // Rollups kept by materialized views (schemas/clickhouse/006_agent_rollups.sql): one row per
+      // agent and day, not one per event.
       this.rows<TrafficRow>(
-        `SELECT agent_id, argMax(owner, ts) AS owner, argMax(environment, ts) AS environment,
-           arraySort(groupUniqArrayIf(model_name, model_name != '')) AS models,
-           arraySort(groupUniqArrayIf(tool_name, tool_name != '')) AS tools,
-           arraySort(groupUniqArrayIf(tool_target, tool_target != '')) AS destinations,
-           arraySort(groupUniqArrayArray(data_classes)) AS declared_classes,
-           toUnixTimestamp64Milli(min(ts)) AS first_seen_ms, toUnixTimestamp64Milli(max(ts)) AS last_seen_ms,
-           uniqExact(event_id) AS events
-         FROM events WHERE tenant_id = {tenant:String}${clause} GROUP BY agent_id`,
+        `SELECT agent_id, argMaxMerge(owner) AS owner, argMaxMerge(environment) AS environment,
+           arraySort(groupUniqArrayMerge(models)) AS models,
+           arraySort(groupUniqArrayMerge(tools)) AS tools,
+           arraySort(groupUniqArrayMerge(destinations)) AS destinations,
+           arraySort(groupUniqArrayArrayMerge(declared_classes)) AS declared_classes,
+           toUnixTimestamp64Milli(min(first_seen)) AS first_seen_ms,
+           toUnixTimestamp64Milli(max(last_seen)) AS last_seen_ms,
+           uniqCombinedMerge(events) AS events
+         FROM agent_activity_daily WHERE tenant_id = {tenant:String}${clause} GROUP BY agent_id`,
         params,
       ),
       this.rows<FindingTypesRow>(
         `SELECT agent_id, arraySort(groupUniqArray(type)) AS types
-         FROM findings WHERE tenant_id = {tenant:String}${clause} GROUP BY agent_id`,
+         FROM agent_finding_types WHERE tenant_id = {tenant:String}${clause} GROUP BY agent_id`,
         params,
       ),
       this.rows<RegistryRow>(

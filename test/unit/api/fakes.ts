@@ -22,7 +22,9 @@ export interface CapturedQuery {
  * A ClickHouse client double that records every query and answers by table. It stores nothing per
  * tenant on purpose: the tests assert on what the API asked for, which is what isolation rests on.
  */
-export function fakeClickHouse(rows: Partial<Record<'events' | 'findings' | 'agent_registry', unknown[]>> = {}) {
+type Table = 'events' | 'findings' | 'agent_registry' | 'agent_activity_daily' | 'agent_finding_types';
+
+export function fakeClickHouse(rows: Partial<Record<Table, unknown[]>> = {}) {
   const queries: CapturedQuery[] = [];
   const inserts: { table: string; values: unknown[] }[] = [];
   const client = {

@@ -118,8 +118,8 @@ describe('inventory', () => {
   it('summarises running, shadow and personal-data counts in the list', async () => {
     const { app } = testServer(
       {
-        events: [traffic('a'), traffic('b', { last_seen_ms: NOW - 2 * WINDOW })],
-        findings: [{ agent_id: 'a', types: ['pii.phone'] }],
+        agent_activity_daily: [traffic('a'), traffic('b', { last_seen_ms: NOW - 2 * WINDOW })],
+        agent_finding_types: [{ agent_id: 'a', types: ['pii.phone'] }],
       },
       NOW,
     );
