@@ -11,9 +11,14 @@
  *   disjoint templates from training), and synthetic-eval-long.jsonl (long tool results, 3 benign per
  *   injected, EVAL-only templates). Rules alone, ML alone, rules OR ML; false-positive rate on
  *   the benign rows, plus on the PII/secrets texts as extra benign traffic.
+ * - Injection false-positive rate per shape on held-out benign agent traffic (prompts, model output,
+ *   JSON, HTML, code, logs, e-mail, Markdown, EN/DE prose), generated in memory with a fixed seed by
+ *   scripts/injection-agent-traffic-eval.ts from templates training never sees, and on the benign
+ *   events of the demo fleet (deploy/demo/fleet.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_FLEET, generateFleet } from '../deploy/demo/fleet.ts';
 import { resolveDetectorConfig } from '../detectors/config.ts';
 import { createInjectionMlDetector } from '../detectors/injection/ml/detector.ts';
 import { createInjectionRulesDetector } from '../detectors/injection/rules-detector.ts';
@@ -22,11 +27,20 @@ import { createSecretsDetector } from '../detectors/secrets/index.ts';
 import type { DevWardenV1 } from '../schemas/generated/agent-event.ts';
 import type { Finding } from '../schemas/generated/finding.ts';
 import { makeEvent } from '../test/unit/detectors/event.ts';
+import { AGENT_TRAFFIC_SHAPES, agentTrafficEvalRows } from './injection-agent-traffic-eval.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const DEEPSET_TEST =
-  process.env['WARDEN_INJECTION_TEST'] ?? '/work/shared/datasets/prompt-injection/deepset-test.jsonl';
+  process.env['WARDEN_INJECTION_TEST'] ?? join(ROOT, '../shared/datasets/prompt-injection/deepset-test.jsonl');
 const json = process.argv.includes('--json');
+
+function* takeEvents<T>(it: Iterator<T>, n: number): Generator<T> {
+  for (let i = 0; i < n; i++) {
+    const r = it.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
 
 function readJsonl<T>(path: string): T[] {
   return readFileSync(path, 'utf8')
@@ -131,6 +145,29 @@ const syntheticLong = evalInjection(
   readJsonl<InjRow>(join(ROOT, 'test/fixtures/detectors/injection/synthetic-eval-long.jsonl')),
 );
 const benignTraffic = evalInjection(piiRows.map((r) => ({ text: r.text, label: 0, kind: r.kind })));
+// Held-out benign agent traffic (generated in memory, eval-only templates and seed), FPR per shape.
+const agentTraffic = agentTrafficEvalRows();
+const agentTrafficByShape = Object.fromEntries(
+  AGENT_TRAFFIC_SHAPES.map((shape) => {
+    const r = evalInjection(agentTraffic.filter((row) => row.shape === shape));
+    return [shape, { rows: r.rows, rules: r.rules['fpr'], ml: r.ml['fpr'], combined: r.combined['fpr'] }];
+  }),
+);
+const agentTrafficAll = evalInjection(agentTraffic);
+// The demo fleet's benign events (deploy/demo/fleet.ts): a few fixed prompts and tool results.
+const demoBenign = [...takeEvents(generateFleet(DEFAULT_FLEET, 0), 2000)].filter(
+  (l) => !l.labels.includes('injection'),
+);
+const demoPrompts = evalInjection(
+  demoBenign
+    .filter((l) => l.event.kind === 'model_request')
+    .map((l) => ({ text: l.event.content?.text ?? '', label: 0, kind: 'model_request' as const })),
+);
+const demoResults = evalInjection(
+  demoBenign
+    .filter((l) => l.event.kind === 'tool_result')
+    .map((l) => ({ text: l.event.content?.text ?? '', label: 0, kind: 'tool_result' as const })),
+);
 
 const report = {
   pii_secrets: { rows: piiRows.length, per_type: piiReport, pii: sum('pii.'), secrets: sum('secret.') },
@@ -142,6 +179,19 @@ const report = {
       rules: benignTraffic.rules['fpr'],
       ml: benignTraffic.ml['fpr'],
       combined: benignTraffic.combined['fpr'],
+    },
+    benign_agent_traffic_fpr: {
+      rows: agentTraffic.length,
+      all: {
+        rules: agentTrafficAll.rules['fpr'],
+        ml: agentTrafficAll.ml['fpr'],
+        combined: agentTrafficAll.combined['fpr'],
+      },
+      per_shape: agentTrafficByShape,
+    },
+    demo_fleet_benign_fpr: {
+      prompts: { rows: demoPrompts.rows, rules: demoPrompts.rules['fpr'], ml: demoPrompts.ml['fpr'] },
+      tool_results: { rows: demoResults.rows, rules: demoResults.rules['fpr'], ml: demoResults.ml['fpr'] },
     },
     ml_threshold: cfg.injectionMlThreshold ?? 'model default',
   },
@@ -168,5 +218,32 @@ if (json) {
     out += line('  rules + ml', r.combined);
   }
   out += `\nInjection false-positive rate on ${piiRows.length} benign PII/secrets texts: rules ${pct(benignTraffic.rules['fpr'])}, ml ${pct(benignTraffic.ml['fpr'])}, combined ${pct(benignTraffic.combined['fpr'])}\n`;
+  out += `\nInjection false-positive rate on ${agentTraffic.length} held-out benign agent-traffic texts (eval-only templates)\n`;
+  const fprLine = (name: string, rows: number, r: number | undefined, m: number | undefined, c: number | undefined) =>
+    `  ${name.padEnd(14)} ${String(rows).padStart(5)} rows  rules ${pct(r)}  ml ${pct(m)}  combined ${pct(c)}\n`;
+  for (const [shape, v] of Object.entries(agentTrafficByShape))
+    out += fprLine(shape, v.rows, v.rules, v.ml, v.combined);
+  out += fprLine(
+    'ALL',
+    agentTrafficAll.rows,
+    agentTrafficAll.rules['fpr'],
+    agentTrafficAll.ml['fpr'],
+    agentTrafficAll.combined['fpr'],
+  );
+  out += `\nDemo fleet benign events (deploy/demo/fleet.ts)\n`;
+  out += fprLine(
+    'prompts',
+    demoPrompts.rows,
+    demoPrompts.rules['fpr'],
+    demoPrompts.ml['fpr'],
+    demoPrompts.combined['fpr'],
+  );
+  out += fprLine(
+    'tool results',
+    demoResults.rows,
+    demoResults.rules['fpr'],
+    demoResults.ml['fpr'],
+    demoResults.combined['fpr'],
+  );
   process.stdout.write(out);
 }

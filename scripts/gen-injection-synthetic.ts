@@ -1,7 +1,8 @@
 /**
  * Writes synthetic injection data to test/fixtures/detectors/injection/ (seeded, reproducible):
  *
- * - synthetic-train.jsonl: direct attacks (override + payload, role-play; EN/DE/FR/ES/IT/NL),
+ * - synthetic-train.jsonl: direct attacks (override + payload, role-play, praise + "new task",
+ *   German attacks; EN/DE/FR/ES/IT/NL),
  *   benign prompts of many kinds (with attack vocabulary used innocently), and tool results (HTML,
  *   JSON, e-mail, Markdown, code, CSV, logs; short and up to ~6 KB) with and without planted
  *   instructions. Injected rows carry `span`, the planted sentence's UTF-16 range, so training can
@@ -12,9 +13,16 @@
  *   injected one, to measure the false-positive rate on long benign content.
  *
  * Long benign training text also comes from the documentation and type declarations of the
- * installed npm dependencies (README.md, *.d.ts, *.html under node_modules, sorted, seeded sample):
- * real prose, Markdown, code and HTML, the hard negatives tool results are made of. The committed
- * synthetic-train.jsonl makes training reproducible without them.
+ * installed npm dependencies (README.md, *.d.ts, *.html under node_modules, sorted, seeded sample;
+ * rows tagged `source: 'corpus'`): real prose, Markdown, code and HTML, the hard negatives tool
+ * results are made of. synthetic-train.jsonl is git-ignored; it is the same on every machine with
+ * the same package-lock.json.
+ *
+ * Benign agent traffic of every shape (agentTrafficRows: user requests incl. imperative near-misses,
+ * model output, JSON, HTML, code, logs incl. LLM telemetry, e-mail with footers, Markdown, EN/DE
+ * prose; 20 % of tool results with a planted instruction) comes from the AT_* banks in
+ * injection-train-templates.ts. The held-out agent-traffic set that eval-detectors.ts reports
+ * (scripts/injection-agent-traffic-eval.ts) has separately written banks and is never imported here.
  *
  * Train and eval use DISJOINT injection phrasings, containers and fillers, so eval measures
  * generalisation rather than template recall.
@@ -27,15 +35,34 @@ import { seededRandom } from '../services/lib/seeded-random.ts';
 import {
   ACTIONS,
   ADDRESSEES,
+  AGENT_PROMPTS,
+  AT_ANSWER_CLOSERS,
+  AT_ANSWER_OPENERS,
+  AT_DE_CLAUSES,
+  AT_DE_PREDICATES,
+  AT_DE_SENTENCES,
+  AT_DE_SUBJECTS,
+  AT_DEPTS,
+  AT_EN_CLAUSES,
+  AT_EN_PREDICATES,
+  AT_EN_SUBJECTS,
+  AT_ITEMS,
+  AT_LLM_LOG_LINES,
+  AT_MAIL_FOOTERS,
+  AT_NAMES,
+  AT_PROMPTS,
   BENIGN_PROMPTS,
   BENIGN_SENTENCES,
   CONCEALMENT,
   CONTAINERS,
+  DE_INJECTIONS,
   DIRECTIVES,
   HARD_NEGATIVES,
   INDIRECT,
+  NEW_TASK_BRIDGES,
   OVERRIDES,
   PAYLOADS,
+  PRAISE_OPENERS,
   ROLEPLAY,
   SLOTS,
   TOPICS,
@@ -104,6 +131,8 @@ interface Row {
   label: number;
   kind: string;
   span?: [number, number];
+  /** 'corpus': real documentation and code from node_modules (not templated). */
+  source?: 'corpus';
 }
 
 function fill(template: string, pick: <T>(xs: readonly T[]) => T): string {
@@ -168,7 +197,7 @@ function corpusRows(seed: number, n: number): Row[] {
     let text = chunkOf(readFileSync(pick(files), 'utf8'), rnd);
     if (rnd() < 0.25) text = pick(CONTAINERS)(text, pick(TOPICS), '');
     if (rnd() >= 0.3) {
-      rows.push({ text, label: 0, kind: 'tool_result' });
+      rows.push({ text, label: 0, kind: 'tool_result', source: 'corpus' });
       continue;
     }
     const planted = rnd() < 0.5 ? compositionalInjection(pick) : fill(pick(INDIRECT), pick);
@@ -178,6 +207,188 @@ function corpusRows(seed: number, n: number): Row[] {
     const sep = pick(['\n', ' ', '\n\n']);
     rows.push({
       text: `${text.slice(0, at)}${planted}${sep}${text.slice(at)}`,
+      label: 1,
+      kind: 'tool_result',
+      source: 'corpus',
+      span: [at, at + planted.length],
+    });
+  }
+  return rows;
+}
+
+/**
+ * Benign agent traffic of every shape (user prompts incl. imperative near-misses, model output,
+ * JSON, HTML, code, logs, e-mail, Markdown, EN/DE prose; tool results 0.5–6 KB, often repetitive
+ * like real API replies), 20 % of tool results with a planted instruction (span recorded).
+ */
+function agentTrafficRows(seed: number, n: number): Row[] {
+  const rnd = seededRandom(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const int = (a: number, b: number) => a + Math.floor(rnd() * (b - a + 1));
+  const slot = (t: string) =>
+    fill(
+      t.replaceAll('{name}', pick(AT_NAMES)).replaceAll('{dept}', pick(AT_DEPTS)).replaceAll('{item}', pick(AT_ITEMS)),
+      pick,
+    );
+  const en = () =>
+    rnd() < 0.3
+      ? pick(rnd() < 0.5 ? BENIGN_SENTENCES : HARD_NEGATIVES)
+      : slot(`${pick(AT_EN_SUBJECTS)} ${pick(AT_EN_PREDICATES)}${pick(AT_EN_CLAUSES)}.`);
+  const de = () =>
+    rnd() < 0.4
+      ? pick(AT_DE_SENTENCES)
+      : slot(`${pick(AT_DE_SUBJECTS)} ${pick(AT_DE_PREDICATES)}${pick(AT_DE_CLAUSES)}.`);
+  const sentence = (g: number) => (rnd() < g ? de() : en());
+  const para = (g: number, k: number) => Array.from({ length: k }, () => sentence(g)).join(' ');
+  const fillTo = (size: number, next: () => string) => {
+    let s = '';
+    while (s.length < size) s += next();
+    return s;
+  };
+  const toolShapes: (() => string)[] = [
+    // JSON API replies: arrays of records, some with free text.
+    () => {
+      const size = int(300, 6000);
+      const kind = int(0, 3);
+      const recs: unknown[] = [];
+      let len = 0;
+      while (len < size) {
+        const r =
+          kind === 0
+            ? {
+                id: int(1, 99999),
+                user: pick(AT_NAMES).toLowerCase(),
+                created: `2025-0${int(1, 9)}-1${int(0, 9)}`,
+                active: rnd() < 0.8,
+              }
+            : kind === 1
+              ? {
+                  invoice: `INV-${int(1000, 9999)}`,
+                  amount: int(10, 5000) / 10,
+                  currency: pick(['EUR', 'USD', 'CHF']),
+                  memo: sentence(0.3),
+                }
+              : kind === 2
+                ? {
+                    key: `${pick(AT_DEPTS)}.${pick(['enabled', 'limit', 'region'])}`,
+                    value: pick([true, 42, 'eu-west-1', null]),
+                  }
+                : {
+                    title: slot('{item} {name}'),
+                    snippet: para(0.2, int(1, 2)),
+                    url: `https://intranet.test/doc/${int(1, 9999)}`,
+                  };
+        recs.push(r);
+        len += JSON.stringify(r).length;
+      }
+      return rnd() < 0.5 ? JSON.stringify({ data: recs, total: recs.length }) : JSON.stringify(recs, null, 2);
+    },
+    // HTML pages with lists and tables.
+    () =>
+      `<html><head><title>${slot('{item}')}</title></head><body><div id="menu"><a href="/a">Products</a><a href="/b">Pricing</a><a href="/c">Login</a></div>${fillTo(
+        int(300, 6000),
+        () =>
+          pick([
+            () => `<article><h3>${slot('{item}')}</h3><p>${para(0.25, int(1, 3))}</p></article>`,
+            () =>
+              `<ul>${Array.from({ length: int(2, 5) }, () => `<li><a href="/p/${int(1, 999)}">${sentence(0.2)}</a></li>`).join('')}</ul>`,
+            () => `<tr><td>${pick(AT_NAMES)}</td><td>${int(1, 99)}</td><td>${pick(AT_DEPTS)}</td></tr>`,
+            () => `<div class="cookie">We use cookies to improve your experience. <button>Accept</button></div>`,
+          ])(),
+      )}</body></html>`,
+    // Source code.
+    () =>
+      fillTo(int(300, 6000), () =>
+        pick([
+          () =>
+            `\nfunc (s *Server) handle${pick(['Login', 'Upload', 'Search'])}(w http.ResponseWriter, r *http.Request) {\n\t// ${en()}\n\tif r.Method != http.MethodPost {\n\t\thttp.Error(w, "method not allowed", 405)\n\t\treturn\n\t}\n\ts.log.Info("request", "path", r.URL.Path)\n}\n`,
+          () =>
+            `\nclass ${pick(['Cache', 'Queue', 'Client'])}:\n    """${en()}"""\n\n    def __init__(self, size=${int(8, 512)}):\n        self.size = size\n        self.items = {}\n\n    def get(self, key, default=None):\n        # ignore missing keys instead of raising\n        return self.items.get(key, default)\n`,
+          () =>
+            `\nconst ${pick(['retry', 'send', 'fetchAll'])} = async (url: string, tries = ${int(2, 5)}): Promise<Response> => {\n  // ${en()}\n  for (let i = 0; i < tries; i++) {\n    const res = await fetch(url);\n    if (res.ok) return res;\n  }\n  throw new Error('giving up');\n};\n`,
+          () =>
+            `\nservices:\n  ${pick(['api', 'worker', 'db'])}:\n    image: registry.test/${pick(AT_DEPTS).replace(' ', '-')}:${int(1, 9)}.${int(0, 20)}\n    environment:\n      - LOG_LEVEL=${pick(['info', 'debug'])}\n    restart: unless-stopped\n`,
+          () =>
+            `\n#!/usr/bin/env bash\nset -euo pipefail\n# ${en()}\nfor f in ./data/*.csv; do\n  echo "processing $f"\n  gzip -k "$f"\ndone\n`,
+        ])(),
+      ),
+    // Logs.
+    () =>
+      fillTo(int(300, 6000), () =>
+        pick([
+          () =>
+            `192.0.2.${int(1, 254)} - - [12/Mar/2025:1${int(0, 9)}:${int(10, 59)}:${int(10, 59)} +0000] "GET /api/items?page=${int(1, 40)} HTTP/1.1" 200 ${int(100, 9000)} "-" "Mozilla/5.0"\n`,
+          () =>
+            `[2025-03-12 1${int(0, 9)}:${int(10, 59)}:${int(10, 59)}] ${pick(['INFO', 'WARN', 'ERROR', 'DEBUG'])} ${pick(['billing', 'auth', 'scheduler'])}: ${pick(['job finished', 'retrying request', 'token expired', 'cache refreshed', 'ignoring duplicate message'])} id=${int(1000, 99999)}\n`,
+          () =>
+            `Mar 12 1${int(0, 9)}:${int(10, 59)}:${int(10, 59)} host${int(1, 9)} systemd[1]: Started ${pick(['backup', 'cleanup', 'sync'])}.service.\n`,
+          () =>
+            `2025-03-12T1${int(0, 9)}:${int(10, 59)}:${int(10, 59)}Z ${pick(['INFO', 'DEBUG', 'WARN'])} ${pick(
+              AT_LLM_LOG_LINES,
+            )
+              .replaceAll('{n}', String(int(1, 4000)))
+              .replaceAll(
+                '{user}',
+                `${pick(AT_NAMES).toLowerCase()}@${pick(['firm.test', 'corp.example', 'mail.com'])}`,
+              )}\n`,
+          () =>
+            `    at ${pick(['Object.parse', 'Module._compile', 'processTicksAndRejections'])} (node:internal/${pick(['modules', 'process'])}/${pick(['cjs', 'task_queues'])}.js:${int(10, 999)}:${int(1, 40)})\n`,
+        ])(),
+      ),
+    // E-mail.
+    () => {
+      const g = rnd() < 0.35 ? 1 : 0.1;
+      const domain = pick(['firm.test', 'example.com', 'corp.de', 'mail.test']);
+      return `From: ${pick(AT_NAMES).toLowerCase()}@${domain}\nTo: ${pick(AT_DEPTS).replace(' ', '')}@${domain}\nSubject: ${slot(g > 0.5 ? 'AW: {item}' : 'Re: {item}')}\n\n${g > 0.5 ? 'Hallo,' : 'Hello,'}\n\n${fillTo(int(200, 5000), () => `${para(g, int(1, 4))}\n\n`)}${g > 0.5 ? 'Mit freundlichen Grüßen' : 'Thanks,'}\n${pick(AT_NAMES)}\n\n${pick(AT_MAIL_FOOTERS)}`;
+    },
+    // Markdown documentation.
+    () =>
+      `# ${slot('{item}')}\n\n${fillTo(int(300, 6000), () =>
+        pick([
+          () => `## ${slot('{item}')}\n\n${para(0.15, int(1, 4))}\n\n`,
+          () => `- ${en()}\n- ${en()}\n\n`,
+          () => `\`\`\`sh\ndocker compose up -d ${pick(['api', 'db'])}\n\`\`\`\n\n`,
+          () => `| Name | Team |\n|---|---|\n| ${pick(AT_NAMES)} | ${pick(AT_DEPTS)} |\n\n`,
+        ])(),
+      )}`,
+    // Prose, English or German.
+    () => fillTo(int(300, 6000), () => `${para(0, int(2, 5))}\n\n`),
+    () => fillTo(int(300, 6000), () => `${para(1, int(2, 5))}\n\n`),
+  ];
+  const rows: Row[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = rnd();
+    if (r < 0.2) {
+      let text = slot(pick(AT_PROMPTS));
+      const x = rnd();
+      if (x < 0.35) text = `${text}\n\n${para(rnd() < 0.3 ? 1 : 0, int(2, 10))}`;
+      else if (x < 0.5) text = `${para(0.2, int(1, 3))}\n\n${text}`;
+      rows.push({ text, label: 0, kind: 'model_request' });
+      continue;
+    }
+    if (r < 0.3) {
+      const items = Array.from({ length: int(2, 8) }, () => `${pick(['- ', '* ', '1. '])}${sentence(0.2)}`).join('\n');
+      rows.push({
+        text: `${pick(AT_ANSWER_OPENERS)}\n\n${items}\n\n${pick(AT_ANSWER_CLOSERS)}`,
+        label: 0,
+        kind: 'model_response',
+      });
+      continue;
+    }
+    const text = pick(toolShapes)();
+    if (rnd() >= 0.2) {
+      rows.push({ text, label: 0, kind: 'tool_result' });
+      continue;
+    }
+    const planted = fill(
+      pick([() => compositionalInjection(pick), () => pick(INDIRECT), () => pick(DE_INJECTIONS)])(),
+      pick,
+    );
+    let at = Math.floor(rnd() * text.length);
+    const nl = text.indexOf('\n', at);
+    at = nl === -1 ? text.length : nl + 1;
+    rows.push({
+      text: `${text.slice(0, at)}${planted}\n${text.slice(at)}`,
       label: 1,
       kind: 'tool_result',
       span: [at, at + planted.length],
@@ -236,7 +447,25 @@ function trainRows(seed: number): Row[] {
     }
     rows.push(row);
   }
+  // German direct attacks (deepset has many), with and without a benign lead.
+  for (let i = 0; i < 250; i++) {
+    const lead = rnd() < 0.4 ? `${fill(pick(BENIGN_PROMPTS), pick)} ` : '';
+    rows.push({ text: vary(lead + fill(pick(DE_INJECTIONS), pick)), label: 1, kind: 'model_request' });
+  }
+  // "Well done. Now a new task follows: <payload>", with or without an explicit override.
+  for (let i = 0; i < 200; i++) {
+    const override = rnd() < 0.5 ? ` ${pick(OVERRIDES)}.` : '';
+    const text = `${pick(PRAISE_OPENERS)} ${pick(NEW_TASK_BRIDGES)}${override} ${fill(pick(PAYLOADS), pick)}.`;
+    rows.push({ text: vary(text), label: 1, kind: 'model_request' });
+  }
+  // Agent-style workplace requests, alone, with pasted text, or two joined.
+  for (let i = 0; i < 400; i++) {
+    let text = pick(AGENT_PROMPTS);
+    if (rnd() < 0.3) text += ` ${fill(pick(BENIGN_PROMPTS), pick)}`;
+    rows.push({ text: vary(text), label: 0, kind: 'model_request' });
+  }
   rows.push(...corpusRows(seed + 1, 1800));
+  rows.push(...agentTrafficRows(seed + 2, 2400));
   // Shuffle so folds mix sources.
   for (let i = rows.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));

@@ -1,13 +1,21 @@
 /**
- * Trains the prompt-injection classifier (hashed char 3–5-grams + word uni/bigrams -> logistic
- * regression, x = counts / sqrt(total occurrences)) reproducibly and writes detectors/injection/model/injection-lr.json.
+ * Trains the prompt-injection classifier reproducibly and writes
+ * detectors/injection/model/injection-lr.json (model v3):
  *
- *   npx tsx scripts/gen-injection-synthetic.ts   # writes the training file (not committed: 5 MB, regenerated)
- *   npx tsx scripts/train-injection-model.ts     # ~1–2 min on 2 cores, fixed seed, same output each run
+ *   npx tsx scripts/gen-injection-synthetic.ts   # writes the training file (git-ignored, 12 MB, regenerated)
+ *   npx tsx scripts/train-injection-model.ts     # ~30 s on this 2-core machine, fixed seed, same output each run
  *
- * Data: /work/shared/datasets/prompt-injection/deepset-train.jsonl (override with
- * WARDEN_INJECTION_TRAIN) plus test/fixtures/detectors/injection/synthetic-train.jsonl.
- * deepset-test.jsonl, synthetic-eval.jsonl and synthetic-eval-long.jsonl are NEVER read here.
+ * Model: logistic regression over the SET of hashed word unigrams, word bigrams and 5-character word
+ * stems in a window (binary, x = 1 / sqrt(distinct features); detectors/injection/ml/features.ts),
+ * 2^17 int16 weights. Versus v2 (char 3–5-grams + words, counts / sqrt(total), 2^18): repetition no
+ * longer adds up, generic character n-grams no longer drift long benign windows upwards, and
+ * scoring is ~4x faster.
+ *
+ * Data: ../shared/datasets/prompt-injection/deepset-train.jsonl beside the repository (override with
+ * WARDEN_INJECTION_TRAIN) plus test/fixtures/detectors/injection/synthetic-train.jsonl (templates in
+ * scripts/injection-train-templates.ts, real documentation chunks from node_modules, and benign
+ * agent traffic of every shape). deepset-test.jsonl, synthetic-eval*.jsonl and the held-out agent
+ * traffic of scripts/injection-agent-traffic-eval.ts are NEVER read here.
  *
  * Training examples are scoring windows, exactly as the detector scores text: a text of up to
  * WINDOW_CHARS normalised characters is one example; a longer one is cut into windows with stride
@@ -16,12 +24,17 @@
  * it are negatives, partial ones are left out. So the model learns that ordinary HTML, JSON, code
  * and mail windows are benign, which the max-over-windows decision needs.
  *
+ * Regularisation: L2 towards a shared, learned weight offset (so the many generic words of a long
+ * window do not sum to a drift), and features seen in fewer than MIN_DF training documents are not
+ * trained (a word from a single deepset row cannot become a trigger).
+ *
  * Model selection uses 5-fold cross-validation over TRAINING documents only: the L2 strength and
  * the weight of deepset-train rows against synthetic ones are the pair with the best mean of
- * out-of-fold F1 (at FPR <= 2 %) on all documents and on deepset-train documents, and two thresholds are chosen on the
- * out-of-fold document scores (max F1 with FPR <= 2 %): one for direct text (user prompts, model
- * output), one for fetched content (tool results), where the base rate of attacks is lower and long
- * texts are scored as the max over many windows.
+ * out-of-fold F1 (at FPR <= 2 %) on all documents and on deepset-train documents, among pairs
+ * whose out-of-fold FPR on benign real-text chunks stays within MAX_FPR. Two thresholds are chosen
+ * on the out-of-fold document scores (max F1 with FPR <= MAX_FPR): one for direct text (user
+ * prompts, model output), one for fetched content (tool results), where the base rate of attacks
+ * is lower and long texts are scored as the max over many windows.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -38,20 +51,37 @@ import { seededRandom } from '../services/lib/seeded-random.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const DEEPSET_TRAIN =
-  process.env['WARDEN_INJECTION_TRAIN'] ?? '/work/shared/datasets/prompt-injection/deepset-train.jsonl';
+  process.env['WARDEN_INJECTION_TRAIN'] ?? join(ROOT, '../shared/datasets/prompt-injection/deepset-train.jsonl');
 const SYNTH_TRAIN = join(ROOT, 'test/fixtures/detectors/injection/synthetic-train.jsonl');
 const OUT = join(ROOT, 'detectors/injection/model/injection-lr.json');
 const SEED = 20261126;
 const EPOCHS = 12;
 const LR0 = 0.5;
-const L2_GRID = [1e-6, 1e-5];
+const L2_GRID = [1e-5, 1e-4, 3e-4];
 /** Weight of a deepset-train example relative to a synthetic one, chosen by CV. */
-const SOURCE_WEIGHT_GRID = [1, 3, 6];
+const SOURCE_WEIGHT_GRID = [1, 3, 10];
 const FOLDS = 5;
+/**
+ * Features in fewer training documents than this keep the shared offset as their weight: a word
+ * seen in one or two deepset rows would otherwise get a large weight from that row alone. Chosen
+ * once by the cross-validation criterion below over 1, 2, 3, 5, 8, 12, 20 (deepset-train OOF F1
+ * 0.785 -> 0.809 at 5), not re-searched on every run to keep training short.
+ */
+const MIN_DF = 5;
+/** The shared weight offset sees sqrt(N) ~ 30 times the gradient of one feature: a smaller step. */
+const DELTA_LR_FACTOR = 1e-3;
 const MAX_CHARS = 8192; // DEFAULT_DETECTOR_CONFIG.injectionMlMaxChars
 const WINDOW_CHARS = 512;
 const STRIDE_CHARS = 256;
-const MAX_FPR = 0.02;
+/**
+ * Out-of-fold false-positive rate allowed when choosing thresholds and settings. The goal is <= 2 %
+ * on real agent traffic, but benign training rows come from templates that recur across folds, so
+ * their out-of-fold FPR underestimates it: a 4x margin. (At 2 %, see `threshold_*_at_fpr_2pct` in
+ * the model file for that operating point, recall is higher and so are false positives.)
+ */
+const MAX_FPR = 0.005;
+/** FPR bound of the F1 that ranks settings (more stable on the 343 benign deepset-train rows). */
+const SELECTION_MAX_FPR = 0.02;
 
 if (DEEPSET_TRAIN.includes('test')) throw new Error('refusing to train on a test split');
 
@@ -61,10 +91,14 @@ interface Row {
   kind?: string;
   /** UTF-16 range of the planted instruction in synthetic tool results. */
   span?: [number, number];
+  /** 'corpus': real documentation and code chunks (gen-injection-synthetic.ts), not templated. */
+  source?: string;
 }
 interface Example {
+  /** Distinct trainable feature indices of the window (see MIN_DF); each has the value 1 / sqrt(n). */
   idx: Int32Array;
-  val: Float64Array;
+  /** Distinct features in the window, trainable or not: the scorer's normaliser counts them all. */
+  n: number;
   y: number;
   /** True for deepset-train rows: the only human-written data, weighted by SOURCE_WEIGHT_GRID. */
   deepset: boolean;
@@ -87,24 +121,20 @@ function normalisedLength(text: string): number {
   return normaliseInto(text, MAX_CHARS, scratch);
 }
 
+/** Generation stamps for de-duplicating a window's features, as model.ts does with its table. */
+const seen = new Int32Array(FEATURE_DIM);
+let seenGen = 0;
 function example(pos: Int32Array, idx: Int32Array, a: number, b: number, y: number, deepset: boolean): Example {
-  // x_f = count_f / sqrt(total occurrences in the window), as model.ts scores.
-  const counts = new Map<number, number>();
-  let total = 0;
+  seenGen++;
+  const out: number[] = [];
+  let n = 0;
   for (let i = 0; i < pos.length; i++) {
-    if (pos[i]! < a || pos[i]! >= b) continue;
-    counts.set(idx[i]!, (counts.get(idx[i]!) ?? 0) + 1);
-    total++;
+    if (pos[i]! < a || pos[i]! >= b || seen[idx[i]!] === seenGen) continue;
+    seen[idx[i]!] = seenGen;
+    n++;
+    if (docFreq[idx[i]!]! >= MIN_DF) out.push(idx[i]!);
   }
-  const norm = total > 0 ? 1 / Math.sqrt(total) : 0;
-  const out: Example = { idx: new Int32Array(counts.size), val: new Float64Array(counts.size), y, deepset };
-  let i = 0;
-  for (const [k, c] of counts) {
-    out.idx[i] = k;
-    out.val[i] = c * norm;
-    i++;
-  }
-  return out;
+  return { idx: Int32Array.from(out), n, y, deepset };
 }
 
 function toDoc(row: Row, deepset: boolean): Doc {
@@ -136,7 +166,7 @@ function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-function train(examples: Example[], l2: number, sourceWeight: number, seed: number): { w: Float32Array; b: number } {
+function train(examples: Example[], l2: number, sourceWeight: number, seed: number): { w: Float64Array; b: number } {
   const rnd = seededRandom(seed);
   const w = new Float64Array(FEATURE_DIM);
   let b = 0;
@@ -148,6 +178,10 @@ function train(examples: Example[], l2: number, sourceWeight: number, seed: numb
   let t = 0;
   // Lazy L2: scale factor applied to all weights, so a step costs O(non-zeros of the example).
   let scale = 1;
+  // Shared offset of every feature weight (unregularised): L2 pulls each n-gram weight towards it
+  // rather than towards 0, so the many generic n-grams of a long benign window do not add up to a
+  // drift of sqrt(N) * mean weight. Folded into the exported weights, so scoring is unchanged.
+  let delta = 0;
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rnd() * (i + 1));
@@ -155,13 +189,17 @@ function train(examples: Example[], l2: number, sourceWeight: number, seed: numb
     }
     for (const k of order) {
       const e = examples[k]!;
+      const idx = e.idx;
+      const v = e.n > 0 ? 1 / Math.sqrt(e.n) : 0;
       const lr = LR0 / (1 + 0.0005 * t++);
-      let z = b;
-      for (let i = 0; i < e.idx.length; i++) z += w[e.idx[i]!]! * scale * e.val[i]!;
+      let dot = 0;
+      for (let i = 0; i < idx.length; i++) dot += w[idx[i]!]!;
+      const z = b + (dot * scale + delta * e.n) * v;
       const g = (sigmoid(z) - e.y) * cw[e.y]! * (e.deepset ? sourceWeight : 1);
+      delta -= DELTA_LR_FACTOR * lr * g * v * e.n;
       scale *= 1 - lr * l2;
-      const step = (lr * g) / scale;
-      for (let i = 0; i < e.idx.length; i++) w[e.idx[i]!] = w[e.idx[i]!]! - step * e.val[i]!;
+      const step = (lr * g * v) / scale;
+      for (let i = 0; i < idx.length; i++) w[idx[i]!] = w[idx[i]!]! - step;
       b -= lr * g;
       if (scale < 1e-6) {
         for (let i = 0; i < w.length; i++) w[i] = w[i]! * scale;
@@ -169,9 +207,18 @@ function train(examples: Example[], l2: number, sourceWeight: number, seed: numb
       }
     }
   }
-  const out = new Float32Array(FEATURE_DIM);
-  for (let i = 0; i < w.length; i++) out[i] = w[i]! * scale;
-  return { w: out, b };
+  for (let i = 0; i < w.length; i++) w[i] = w[i]! * scale + delta;
+  return { w, b };
+}
+
+/** int16 weights and their scale, exactly as the model file stores them. */
+function quantise(w: Float64Array): { q: Int16Array; scale: number } {
+  let maxAbs = 0;
+  for (const v of w) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const scale = maxAbs > 0 ? maxAbs / 32767 : 1;
+  const q = new Int16Array(w.length);
+  for (let i = 0; i < w.length; i++) q[i] = Math.round(w[i]! / scale);
+  return { q, scale };
 }
 
 interface Choice {
@@ -183,10 +230,10 @@ interface Choice {
 }
 
 /**
- * Max F1 with FPR <= MAX_FPR on a 0.01 grid. When several thresholds tie (separable training folds),
+ * Max F1 with FPR <= maxFpr on a 0.01 grid. When several thresholds tie (separable training folds),
  * the middle of the tied range is taken rather than its lowest end, for margin on both sides.
  */
-function chooseThreshold(scores: { p: number; y: number }[]): Choice {
+function chooseThreshold(scores: { p: number; y: number }[], maxFpr = MAX_FPR): Choice {
   const negatives = scores.filter((s) => s.y === 0).length;
   const grid: Choice[] = [];
   for (let k = 5; k <= 99; k++) {
@@ -202,7 +249,7 @@ function chooseThreshold(scores: { p: number; y: number }[]): Choice {
     }
     const fpr = fp / Math.max(1, negatives);
     const f1 = (2 * tp) / Math.max(1, 2 * tp + fp + fn);
-    if (fpr <= MAX_FPR) grid.push({ threshold: th, f1, fpr, recall: tp / Math.max(1, tp + fn), n: scores.length });
+    if (fpr <= maxFpr) grid.push({ threshold: th, f1, fpr, recall: tp / Math.max(1, tp + fn), n: scores.length });
   }
   if (grid.length === 0) return { threshold: 0.99, f1: 0, fpr: 1, recall: 0, n: scores.length };
   const bestF1 = Math.max(...grid.map((g) => g.f1));
@@ -213,6 +260,17 @@ function chooseThreshold(scores: { p: number; y: number }[]): Choice {
 const deepset = readJsonl(DEEPSET_TRAIN);
 const synth = readJsonl(SYNTH_TRAIN);
 const rows = [...deepset, ...synth];
+// Document frequency of every feature index over all training documents (labels unused).
+const docFreq = new Int32Array(FEATURE_DIM);
+for (const r of rows) {
+  const n = normaliseInto(r.text, MAX_CHARS, scratch);
+  seenGen++;
+  forEachFeature(scratch, n, (_p, i) => {
+    if (seen[i] === seenGen) return;
+    seen[i] = seenGen;
+    docFreq[i]!++;
+  });
+}
 const docs = [...deepset.map((r) => toDoc(r, true)), ...synth.map((r) => toDoc(r, false))];
 const rnd = seededRandom(SEED + 1);
 const fold = docs.map(() => Math.floor(rnd() * FOLDS));
@@ -225,8 +283,13 @@ interface Oof {
   indirect: { p: number; y: number }[];
 }
 const isIndirect = (r: Row) => r.kind === 'tool_result' || r.kind === 'data_access';
-function crossValidate(l2: number, sourceWeight: number): Oof & { deepset: { p: number; y: number }[] } {
-  const oof: Oof & { deepset: { p: number; y: number }[] } = { direct: [], indirect: [], deepset: [] };
+interface CvResult extends Oof {
+  deepset: { p: number; y: number }[];
+  /** Out-of-fold scores of benign real-text chunks: the closest thing to unseen benign traffic. */
+  corpusBenign: number[];
+}
+function crossValidate(l2: number, sourceWeight: number): CvResult {
+  const oof: CvResult = { direct: [], indirect: [], deepset: [], corpusBenign: [] };
   for (let f = 0; f < FOLDS; f++) {
     const m = train(
       docs.filter((_, i) => fold[i] !== f).flatMap((d) => d.examples),
@@ -234,8 +297,10 @@ function crossValidate(l2: number, sourceWeight: number): Oof & { deepset: { p: 
       sourceWeight,
       SEED + 10 + f,
     );
-    const model = createInjectionModel(m.w, {
+    const { q, scale } = quantise(m.w);
+    const model = createInjectionModel(q, {
       bias: m.b,
+      weightScale: scale,
       windowChars: WINDOW_CHARS,
       strideChars: STRIDE_CHARS,
       thresholdDirect: 0.5,
@@ -247,28 +312,44 @@ function crossValidate(l2: number, sourceWeight: number): Oof & { deepset: { p: 
       const s = model.score(d.row.text, MAX_CHARS);
       (isIndirect(d.row) ? oof.indirect : oof.direct).push({ p: s.probability, y: d.row.label });
       if (d.deepset) oof.deepset.push({ p: s.probability, y: d.row.label });
+      if (d.row.source === 'corpus' && d.row.label === 0) oof.corpusBenign.push(s.probability);
     });
   }
   return oof;
 }
 
 // Criterion: mean of the out-of-fold F1 on deepset-train documents and on all documents, so the
-// human-written data is not drowned by the larger synthetic set.
-let chosen = { l2: L2_GRID[0]!, sourceWeight: 1, score: -1, oof: { direct: [], indirect: [] } as Oof };
+// human-written data is not drowned by the larger synthetic set; among the settings whose
+// out-of-fold false-positive rate on benign real-text chunks (at the tool-result threshold) is at
+// most MAX_FPR. Templated benign rows are easy to recognise once seen in another fold; real text is
+// the better guard against a setting that overfits the small deepset set (large weights on its
+// rare words).
+let chosen = { l2: L2_GRID[0]!, sourceWeight: 1, score: -1, corpusFpr: 1, oof: { direct: [], indirect: [] } as Oof };
+const better = (score: number, corpusFpr: number) => {
+  const ok = corpusFpr <= MAX_FPR;
+  const chosenOk = chosen.corpusFpr <= MAX_FPR;
+  if (ok !== chosenOk) return ok;
+  return ok ? score > chosen.score : corpusFpr < chosen.corpusFpr;
+};
 for (const l2 of L2_GRID) {
   for (const sourceWeight of SOURCE_WEIGHT_GRID) {
     const oof = crossValidate(l2, sourceWeight);
-    const all = chooseThreshold([...oof.direct, ...oof.indirect]);
-    const ds = chooseThreshold(oof.deepset);
+    // Ranked at FPR <= 2 %: at 0.5 % the deepset-train F1 hinges on its 1–2 highest benign scores.
+    const all = chooseThreshold([...oof.direct, ...oof.indirect], SELECTION_MAX_FPR);
+    const ds = chooseThreshold(oof.deepset, SELECTION_MAX_FPR);
+    const th = chooseThreshold(oof.indirect).threshold;
+    const corpusFpr = oof.corpusBenign.filter((p) => p >= th).length / Math.max(1, oof.corpusBenign.length);
     const score = (all.f1 + ds.f1) / 2;
     process.stdout.write(
-      `  l2 ${l2} deepset weight ${sourceWeight}: OOF F1 all ${all.f1.toFixed(4)}, deepset-train ${ds.f1.toFixed(4)}\n`,
+      `  l2 ${l2} deepset weight ${sourceWeight}: OOF F1 all ${all.f1.toFixed(4)}, deepset-train ${ds.f1.toFixed(4)}, benign real-text FPR ${corpusFpr.toFixed(4)} (n ${oof.corpusBenign.length})\n`,
     );
-    if (score > chosen.score) chosen = { l2, sourceWeight, score, oof };
+    if (better(score, corpusFpr)) chosen = { l2, sourceWeight, score, corpusFpr, oof };
   }
 }
 const direct = chooseThreshold(chosen.oof.direct);
 const indirect = chooseThreshold(chosen.oof.indirect);
+const direct2 = chooseThreshold(chosen.oof.direct, 0.02);
+const indirect2 = chooseThreshold(chosen.oof.indirect, 0.02);
 
 const model = train(
   docs.flatMap((d) => d.examples),
@@ -276,16 +357,14 @@ const model = train(
   chosen.sourceWeight,
   SEED,
 );
-let maxAbs = 0;
-for (const v of model.w) maxAbs = Math.max(maxAbs, Math.abs(v));
-const weightScale = maxAbs / 32767;
+const { q: quantised, scale: weightScale } = quantise(model.w);
 const q = Buffer.alloc(FEATURE_DIM * 2);
-for (let i = 0; i < FEATURE_DIM; i++) q.writeInt16LE(Math.round(model.w[i]! / weightScale), i * 2);
+for (let i = 0; i < FEATURE_DIM; i++) q.writeInt16LE(quantised[i]!, i * 2);
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 const file: InjectionModelFile = {
-  format: 'warden.injection-lr.v2',
-  version: '2.0.0',
+  format: 'warden.injection-lr.v3',
+  version: '3.0.0',
   featureBits: FEATURE_BITS,
   bias: Number(model.b.toFixed(6)),
   windowChars: WINDOW_CHARS,
@@ -312,6 +391,8 @@ const file: InjectionModelFile = {
     model_selection: `${FOLDS}-fold out-of-fold on training documents; max F1 with FPR <= ${MAX_FPR}`,
     threshold_direct: direct,
     threshold_indirect: indirect,
+    threshold_direct_at_fpr_2pct: direct2,
+    threshold_indirect_at_fpr_2pct: indirect2,
   },
 };
 writeFileSync(OUT, `${JSON.stringify(file)}\n`);

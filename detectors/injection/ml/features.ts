@@ -1,31 +1,44 @@
 /**
  * Hashed text features for the injection classifier, computed with plain character loops (no
- * RegExp on untrusted text): character 3–5-grams and word unigrams and bigrams over a normalised
- * form of the text: lower-cased, accents stripped (ä -> a, é -> e, so "Anweisungen" and
- * "Anweisüngen" share n-grams across spellings and languages), every run of non-alphanumerics
- * collapsed to one space, padded with spaces.
+ * RegExp on untrusted text) over a normalised form of the text: lower-cased, accents stripped
+ * (ä -> a, é -> e, so "Anweisungen" and "Anweisüngen" match), every run of non-alphanumerics
+ * collapsed to one space, padded with spaces. Features: word unigrams, word bigrams, and the first
+ * STEM_CHARS characters of longer words (a crude stem: "ignoriere"/"ignorieren", "instruction(s)",
+ * "vorherigen"/"vorherige" share it).
  *
- * Every feature occurrence is attributed to a position in the normalised text, so a caller can sum
- * weights over any window in O(1) after one O(n) pass. The scorer in model.ts inlines the same
- * loop as `forEachFeature` for speed; a unit test keeps the two in step.
+ * Character 3–5-grams were dropped in model v3: in training cross-validation words + stems scored
+ * as well on all data and about as well on deepset-train, with 4x fewer lookups per text and far
+ * fewer generic features (a long benign window's many generic n-grams with small positive weights
+ * summed to false positives, German prose above all). The price: scripts without spaces between
+ * words (Chinese, Japanese) get one feature per run of characters.
+ *
+ * Every feature occurrence is attributed to the position in the normalised text of the separator
+ * that ends its (last) word, so features come in non-decreasing position order and the scorer can
+ * de-duplicate them block by block as it goes. The scorer in model.ts inlines this loop, fused with
+ * normalisation; a unit test keeps the two in step.
+ *
+ * A window is represented by the SET of features it contains (binary, x = 1 / sqrt(distinct
+ * features)), so a paragraph, JSON record or mail footer repeated many times weighs no more than
+ * once. (Counts / sqrt(total), the v2 representation, grew by sqrt(k) with k repetitions, which
+ * made long repetitive benign tool results look like injections.)
  */
 
-export const FEATURE_BITS = 18;
+export const FEATURE_BITS = 17;
 export const FEATURE_DIM = 1 << FEATURE_BITS;
 export const FEATURE_MASK = FEATURE_DIM - 1;
-export const FNV_OFFSET = 0x811c9dc5;
 export const FNV_PRIME = 0x01000193;
 export const WORD_SEED = 0x9747b28c;
 export const BIGRAM_SALT = 0x5bd1e995;
-export const CHAR_MIN = 3;
-export const CHAR_MAX = 5;
+/** Words longer than this also emit their first STEM_CHARS characters as a feature. */
+export const STEM_CHARS = 5;
+export const STEM_SALT = 0x27d4eb2f;
 const SPACE = 32;
 
 /**
  * Code unit -> folded code unit for U+0000–U+024F (Latin): lower case without diacritics, or 0 for
  * a separator. Built once at module load from String.prototype.normalize; read-only afterwards.
  */
-const LATIN_FOLD: Uint16Array = (() => {
+export const LATIN_FOLD: Uint16Array = (() => {
   const t = new Uint16Array(0x250);
   for (let c = 0; c < t.length; c++) {
     const lower = String.fromCharCode(c).toLowerCase();
@@ -79,44 +92,42 @@ export function normalise(text: string, maxChars: number): string {
 }
 
 /**
- * Calls `emit(position, featureIndex)` for every feature occurrence in `norm[0, n)`. Word features
- * use a different hash seed from character features so the families do not share buckets by
- * construction. Training uses this; model.ts inlines the identical loop.
+ * Calls `emit(position, featureIndex)` for every feature occurrence in `norm[0, n)`, in
+ * non-decreasing position order. Training uses this; model.ts inlines the identical loop.
  */
 export function forEachFeature(norm: Uint16Array, n: number, emit: (pos: number, index: number) => void): void {
-  for (let i = 0; i + CHAR_MIN <= n; i++) {
-    let h = FNV_OFFSET;
-    const lim = Math.min(CHAR_MAX, n - i);
-    for (let k = 0; k < lim; k++) {
-      h = Math.imul(h ^ norm[i + k]!, FNV_PRIME);
-      if (k + 1 >= CHAR_MIN) emit(i, (h ^ (k + 1)) & FEATURE_MASK);
-    }
-  }
   let prevHash = 0;
-  let prevStart = -1;
-  let start = -1;
-  let h = 0;
+  let hasPrev = false;
+  let inWord = false;
+  let wh = 0;
+  let wlen = 0;
+  let stemHash = 0;
   for (let i = 0; i < n; i++) {
     const c = norm[i]!;
     if (c !== SPACE) {
-      if (start === -1) {
-        start = i;
-        h = WORD_SEED;
+      if (!inWord) {
+        inWord = true;
+        wh = WORD_SEED;
+        wlen = 0;
       }
-      h = Math.imul(h ^ c, FNV_PRIME);
-      continue;
-    }
-    if (start !== -1) {
-      emit(start, h & FEATURE_MASK);
-      if (prevStart !== -1) emit(prevStart, (Math.imul(prevHash ^ BIGRAM_SALT, FNV_PRIME) ^ h) & FEATURE_MASK);
-      prevHash = h;
-      prevStart = start;
-      start = -1;
+      wh = Math.imul(wh ^ c, FNV_PRIME);
+      if (++wlen === STEM_CHARS) stemHash = wh;
+    } else if (inWord) {
+      emit(i, wh & FEATURE_MASK);
+      if (wlen > STEM_CHARS) emit(i, (stemHash ^ STEM_SALT) & FEATURE_MASK);
+      if (hasPrev) emit(i, (Math.imul(prevHash ^ BIGRAM_SALT, FNV_PRIME) ^ wh) & FEATURE_MASK);
+      prevHash = wh;
+      hasPrev = true;
+      inWord = false;
     }
   }
 }
 
-/** Window layout over a normalised text of length `n`: [start, end) pairs, shared by training and scoring. */
+/**
+ * Window layout over a normalised text of length `n`: [start, end) pairs, shared by training and
+ * scoring. Windows are two strides long (`windowChars` = 2 * `strideChars`), so every window is the
+ * union of two consecutive blocks of `strideChars` characters.
+ */
 export function windowRanges(n: number, windowChars: number, strideChars: number): [number, number][] {
   if (n <= windowChars) return [[0, n]];
   const out: [number, number][] = [];

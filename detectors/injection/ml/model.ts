@@ -1,23 +1,24 @@
 import {
   BIGRAM_SALT,
-  CHAR_MAX,
-  CHAR_MIN,
   FEATURE_DIM,
   FEATURE_MASK,
-  FNV_OFFSET,
   FNV_PRIME,
-  normaliseInto,
+  foldChar,
+  LATIN_FOLD,
+  STEM_CHARS,
+  STEM_SALT,
   WORD_SEED,
 } from './features.ts';
 
 /** The JSON written by scripts/train-injection-model.ts. */
 export interface InjectionModelFile {
-  readonly format: 'warden.injection-lr.v2';
+  readonly format: 'warden.injection-lr.v3';
   readonly version: string;
   readonly featureBits: number;
   readonly bias: number;
   /** Texts up to this many normalised chars are one window; longer ones are scored window by window. */
   readonly windowChars: number;
+  /** Must be windowChars / 2: each window is the union of two consecutive blocks of this size. */
   readonly strideChars: number;
   /** Decision thresholds chosen by cross-validation on training data, per channel. */
   readonly thresholdDirect: number;
@@ -45,119 +46,183 @@ export interface InjectionModel {
   score(text: string, maxChars: number): InjectionScore;
 }
 
+export type InjectionModelParams = Pick<
+  InjectionModelFile,
+  'bias' | 'windowChars' | 'strideChars' | 'thresholdDirect' | 'thresholdIndirect' | 'version' | 'weightScale'
+>;
+
 function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Decodes the quantised weights into a dense Float32Array. */
-export function decodeWeights(file: InjectionModelFile): Float32Array {
+/** Decodes the quantised weights. */
+export function decodeWeights(file: InjectionModelFile): Int16Array {
   const raw = Buffer.from(file.weightsInt16, 'base64');
   if (raw.length !== FEATURE_DIM * 2) throw new Error('injection model weights have the wrong size');
-  const w = new Float32Array(FEATURE_DIM);
-  for (let i = 0; i < FEATURE_DIM; i++) w[i] = raw.readInt16LE(i * 2) * file.weightScale;
+  const w = new Int16Array(FEATURE_DIM);
+  for (let i = 0; i < FEATURE_DIM; i++) w[i] = raw.readInt16LE(i * 2);
   return w;
 }
 
-/**
- * Logistic regression over hashed features, x = counts / sqrt(total occurrences in the window).
- * Weights load into a dense Float32Array once; scoring is one pass over the text with the feature
- * loop inlined (no per-feature callback), then O(1) per window from prefix sums. Scratch arrays
- * belong to this model instance and grow to the largest text seen.
- *
- * (Binary, de-duplicated features were tried: they did worse in training cross-validation.)
- */
 export function loadInjectionModel(file: InjectionModelFile): InjectionModel {
-  if (file.format !== 'warden.injection-lr.v2') throw new Error(`unknown injection model format ${file.format}`);
+  if (file.format !== 'warden.injection-lr.v3') throw new Error(`unknown injection model format ${file.format}`);
   if (1 << file.featureBits !== FEATURE_DIM) throw new Error('injection model feature size does not match features.ts');
   return createInjectionModel(decodeWeights(file), file);
 }
 
-export function createInjectionModel(
-  w: Float32Array,
-  params: Pick<
-    InjectionModelFile,
-    'bias' | 'windowChars' | 'strideChars' | 'thresholdDirect' | 'thresholdIndirect' | 'version'
-  >,
-): InjectionModel {
-  const { bias, windowChars, strideChars } = params;
-  let norm = new Uint16Array(4096);
-  let sums = new Float64Array(4097);
-  let counts = new Int32Array(4097);
+const STAMP_MASK = 0xffff;
+const WEIGHT_MASK = -65536; // 0xffff0000 as int32
+
+/**
+ * Logistic regression over the set of hashed features in a window, x = 1 / sqrt(distinct features).
+ *
+ * Speed: pass 1 walks the text once, folding characters as normaliseInto does and hashing words as
+ * forEachFeature does, without materialising the normalised text; it records feature indices and
+ * where each block of `strideChars` normalised characters starts. Pass 2 looks the features up in
+ * an Int32Array of 2^FEATURE_BITS entries (512 KB, stays in L2) whose high half holds the int16
+ * weight and whose low half is a per-call "last seen in block" stamp, so de-duplication costs no
+ * extra cache line; per block it sums the weights of its distinct features and of those it shares
+ * with the previous block, and a window (two consecutive blocks) is then O(1). The stamps and the
+ * scratch arrays belong to this model instance (detect() is synchronous).
+ */
+export function createInjectionModel(weights: Int16Array, params: InjectionModelParams): InjectionModel {
+  const { bias, windowChars, strideChars, weightScale } = params;
+  if (weights.length !== FEATURE_DIM) throw new Error('injection model weights have the wrong size');
+  if (windowChars !== 2 * strideChars || strideChars < 1)
+    throw new Error('injection model windowChars must be twice strideChars');
+  const table = new Int32Array(FEATURE_DIM);
+  for (let i = 0; i < FEATURE_DIM; i++) table[i] = weights[i]! << 16;
+  const fold = LATIN_FOLD;
+  let stampBase = 1;
+  let feats = new Int32Array(4096);
+  let blockOffset = new Int32Array(66);
+  let blockSum = new Int32Array(65);
+  let blockCount = new Int32Array(65);
+  let sharedSum = new Int32Array(65);
+  let sharedCount = new Int32Array(65);
 
   function score(text: string, maxChars: number): InjectionScore {
-    const cap = Math.min(text.length, maxChars) + 2;
-    if (norm.length < cap) {
-      norm = new Uint16Array(cap);
-      sums = new Float64Array(cap + 1);
-      counts = new Int32Array(cap + 1);
+    const end = Math.min(text.length, maxChars);
+    // At most 3 features per word, and a word takes at least 2 normalised characters.
+    if (feats.length < 2 * end + 8) feats = new Int32Array(2 * end + 8);
+    // Normalised length is at most end + 2, so at most this many blocks.
+    const maxBlocks = Math.ceil((end + 2) / strideChars) + 1;
+    if (blockSum.length < maxBlocks + 1) {
+      blockOffset = new Int32Array(maxBlocks + 2);
+      blockSum = new Int32Array(maxBlocks + 1);
+      blockCount = new Int32Array(maxBlocks + 1);
+      sharedSum = new Int32Array(maxBlocks + 1);
+      sharedCount = new Int32Array(maxBlocks + 1);
     }
-    const n = normaliseInto(text, maxChars, norm);
-    // sums[p + 1] / counts[p + 1]: weight and occurrences of features attributed to position p.
-    sums.fill(0, 0, n + 1);
-    counts.fill(0, 0, n + 1);
-    for (let i = 0; i + CHAR_MIN <= n; i++) {
-      let h = FNV_OFFSET;
-      const lim = Math.min(CHAR_MAX, n - i);
-      let s = 0;
-      let c = 0;
-      for (let k = 0; k < lim; k++) {
-        h = Math.imul(h ^ norm[i + k]!, FNV_PRIME);
-        if (k + 1 >= CHAR_MIN) {
-          s += w[(h ^ (k + 1)) & FEATURE_MASK]!;
-          c++;
-        }
-      }
-      sums[i + 1] = s;
-      counts[i + 1] = c;
-    }
+    const fs = feats;
+    const offs = blockOffset;
+
+    // Pass 1. `p` is the position in the normalised text (normaliseInto): a leading space, folded
+    // letters and digits, one space per run of separators, a trailing space after a last word.
+    let m = 0;
+    let j = 0;
+    let blockEnd = strideChars;
     let prevHash = 0;
-    let prevStart = -1;
-    let start = -1;
-    let h = 0;
-    for (let i = 0; i < n; i++) {
-      const ch = norm[i]!;
-      if (ch !== 32) {
-        if (start === -1) {
-          start = i;
-          h = WORD_SEED;
-        }
-        h = Math.imul(h ^ ch, FNV_PRIME);
-        continue;
+    let hasPrev = false;
+    let inWord = false;
+    let wh = 0;
+    let wlen = 0;
+    let stemHash = 0;
+    let p = 1;
+    offs[0] = 0;
+    for (let i = 0; i <= end; i++) {
+      let f = 0;
+      if (i < end) {
+        const c = text.charCodeAt(i);
+        f = c < 0x250 ? fold[c]! : foldChar(c);
       }
-      if (start !== -1) {
-        sums[start + 1]! += w[h & FEATURE_MASK]!;
-        counts[start + 1]! += 1;
-        if (prevStart !== -1) {
-          sums[prevStart + 1]! += w[(Math.imul(prevHash ^ BIGRAM_SALT, FNV_PRIME) ^ h) & FEATURE_MASK]!;
-          counts[prevStart + 1]! += 1;
+      if (f !== 0) {
+        if (!inWord) {
+          inWord = true;
+          wh = WORD_SEED;
+          wlen = 0;
         }
-        prevHash = h;
-        prevStart = start;
-        start = -1;
+        wh = Math.imul(wh ^ f, FNV_PRIME);
+        if (++wlen === STEM_CHARS) stemHash = wh;
+        p++;
+      } else if (inWord) {
+        // The separator at position p ends the word; its features belong to p's block.
+        while (p >= blockEnd) {
+          offs[++j] = m;
+          blockEnd += strideChars;
+        }
+        fs[m++] = wh & FEATURE_MASK;
+        if (wlen > STEM_CHARS) fs[m++] = (stemHash ^ STEM_SALT) & FEATURE_MASK;
+        if (hasPrev) fs[m++] = (Math.imul(prevHash ^ BIGRAM_SALT, FNV_PRIME) ^ wh) & FEATURE_MASK;
+        prevHash = wh;
+        hasPrev = true;
+        inWord = false;
+        p++;
       }
     }
-    for (let i = 1; i <= n; i++) {
-      sums[i]! += sums[i - 1]!;
-      counts[i]! += counts[i - 1]!;
+    const n = p;
+    const blocks = Math.max(1, Math.ceil(n / strideChars));
+    while (j < blocks) offs[++j] = m;
+
+    // Pass 2: per block, the weight sum and number of its distinct features, and of those it shares
+    // with the previous block. Block j has stamp stampBase + 1 + j; stampBase itself is never used,
+    // so "seen in the previous block" cannot match a stamp left by an earlier call.
+    if (stampBase + blocks + 2 > STAMP_MASK) {
+      for (let i = 0; i < FEATURE_DIM; i++) table[i] = table[i]! & WEIGHT_MASK;
+      stampBase = 1;
     }
-    if (n <= windowChars) {
-      const c = counts[n]!;
-      const z = c > 0 ? bias + sums[n]! / Math.sqrt(c) : bias;
-      return { probability: sigmoid(z), windowStart: 0, windowEnd: n, windows: 1 };
+    const tbl = table;
+    const bSum = blockSum;
+    const bCount = blockCount;
+    const sSum = sharedSum;
+    const sCount = sharedCount;
+    sSum.fill(0, 0, blocks + 1);
+    sCount.fill(0, 0, blocks + 1);
+    bSum[blocks] = 0;
+    bCount[blocks] = 0;
+    for (let b = 0; b < blocks; b++) {
+      const stamp = stampBase + 1 + b;
+      let sum = 0;
+      let count = 0;
+      let shared = 0;
+      let sharedN = 0;
+      for (let q = offs[b]!, end = offs[b + 1]!; q < end; q++) {
+        const f = fs[q]!;
+        const t = tbl[f]!;
+        const old = t & STAMP_MASK;
+        if (old === stamp) continue;
+        tbl[f] = (t & WEIGHT_MASK) | stamp;
+        sum += t >> 16;
+        count++;
+        if (old === stamp - 1) {
+          shared += t >> 16;
+          sharedN++;
+        }
+      }
+      bSum[b] = sum;
+      bCount[b] = count;
+      if (b > 0) {
+        sSum[b - 1] = shared;
+        sCount[b - 1] = sharedN;
+      }
     }
+    stampBase += blocks + 2;
+
+    // Window k = blocks k and k + 1, minus the features they share.
     let best = Number.NEGATIVE_INFINITY;
     let bestStart = 0;
     let windows = 0;
-    for (let a = 0; a < n; a += strideChars) {
+    for (let k = 0, a = 0; ; k++, a += strideChars) {
       const b = Math.min(n, a + windowChars);
-      const c = counts[b]! - counts[a]!;
-      const z = c > 0 ? bias + (sums[b]! - sums[a]!) / Math.sqrt(c) : bias;
+      const cnt = bCount[k]! + bCount[k + 1]! - sCount[k]!;
+      const sum = bSum[k]! + bSum[k + 1]! - sSum[k]!;
+      const z = cnt > 0 ? bias + (weightScale * sum) / Math.sqrt(cnt) : bias;
       windows++;
       if (z > best) {
         best = z;
         bestStart = a;
       }
-      if (b === n) break;
+      if (b >= n) break;
     }
     return {
       probability: sigmoid(best),
