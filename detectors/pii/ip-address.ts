@@ -46,8 +46,10 @@ export const ipAddressRules: readonly PatternRule[] = [
     severity: 'low',
     score: 0.9,
     priority: 5,
-    // Candidate run of hex groups and colons; node:net decides whether it is an address.
-    pattern: '(?i)(?P<v>(?:[0-9a-f]{1,4}:|::)(?:[0-9a-f]{0,4}:){1,7}[0-9a-f]{1,4})',
+    // Candidate: eight groups, or fewer around a `::` (an address shorter than eight groups must
+    // have one); node:net decides. Clock times (10:42:17) cannot match, so log lines stay cheap.
+    pattern:
+      '(?i)(?P<v>(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){1,6}|:):(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})',
     validate: (m) => {
       const before = codeAt(m.text, m.start - 1);
       const after = codeAt(m.text, m.end);
