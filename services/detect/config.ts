@@ -19,10 +19,10 @@ const DetectEnv = Type.Object({
     description: 'largest batch handed to eachBatch',
   }),
   DETECT_PARTITIONS_CONCURRENTLY: Type.Integer({ minimum: 1, maximum: 64, default: 3 }),
-  // The injection classifier is off by default: measured on the demo fleet it flags about 12 % of
-  // benign events and 37 % of long benign tool results (bench/RESULTS.md), too many to block on.
+  // Every detector runs by default. The injection classifier's findings are recorded and alerted
+  // on, not blocked on, unless a policy maps `injection.ml` to an action (default-actions.ts).
   DETECT_DISABLED_DETECTORS: Type.String({
-    default: 'injection.ml',
+    default: 'none',
     description: 'comma-separated detector or rule ids; `none` runs every detector',
   }),
   DETECT_FROM_BEGINNING: Type.Boolean({ default: true }),

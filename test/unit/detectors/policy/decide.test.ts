@@ -26,6 +26,8 @@ describe('built-in default actions', () => {
     ['pii.email', 'medium', 'redact'],
     ['injection.override_instructions', 'high', 'block'],
     ['injection.ml', 'medium', 'allow'],
+    ['injection.ml', 'critical', 'allow'],
+    ['injection.indirect', 'critical', 'block'],
     ['anomaly.session_call_rate', 'critical', 'block'],
     ['anomaly.session_call_rate', 'high', 'require_approval'],
     ['anomaly.session_call_rate', 'medium', 'allow'],
