@@ -1,6 +1,7 @@
 import type { EachBatchPayload, Message } from 'kafkajs';
 import type { AgentEvent } from '../../schemas/generated/index.ts';
 import type { ControlState } from '../lib/control/control-state.ts';
+import { withDeadline } from '../lib/deadline.ts';
 import { isWardenError } from '../lib/errors.ts';
 import type { Consumer, Producer } from '../lib/kafka/client.ts';
 import { type DeadLetter, deadLetterOf, sendDeadLetters } from '../lib/kafka/dead-letter.ts';
@@ -13,6 +14,13 @@ import type { EventDetection } from './detection-task.ts';
 import type { DetectorPool } from './detector-pool.ts';
 import type { DetectStats } from './stats.ts';
 import { buildVerdict } from './verdict.ts';
+
+/**
+ * A produce or commit that has not answered by then is treated as failed: the batch is redelivered
+ * (its verdicts are deterministic, downstream de-duplicates) instead of the partition waiting forever
+ * on a client whose connection to the broker got stuck (seen after broker restarts).
+ */
+const KAFKA_CALL_DEADLINE_MS = 30_000;
 
 export interface ProcessorDeps {
   consumer: Consumer;
@@ -147,14 +155,26 @@ export function batchProcessor(deps: ProcessorDeps) {
       { topic: deps.codecs.verdicts.topic, messages: verdicts },
       { topic: deps.codecs.findings.topic, messages: findings },
     ].filter((t) => t.messages.length > 0);
-    if (topicMessages.length > 0) await deps.producer.sendBatch({ topicMessages, acks: -1 });
+    if (topicMessages.length > 0) {
+      await withDeadline(
+        deps.producer.sendBatch({ topicMessages, acks: -1 }),
+        KAFKA_CALL_DEADLINE_MS,
+        'KAFKA_UNREACHABLE',
+        'producing verdicts and findings',
+      );
+    }
     deps.stats.events += events.length;
     deps.stats.findings += findings.length;
     deps.stats.deadLetters += letters.length;
 
     judgedUpTo.set(batch.partition, BigInt(batch.lastOffset()));
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    await deps.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    await withDeadline(
+      deps.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]),
+      KAFKA_CALL_DEADLINE_MS,
+      'KAFKA_UNREACHABLE',
+      `committing ${batch.topic}[${batch.partition}]@${next}`,
+    );
     resolveOffset(batch.lastOffset());
     await heartbeat();
   };

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { withDeadline } from '../lib/deadline.ts';
 import { createKafka } from '../lib/kafka/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import { AvroCodec, createRegistryClient } from '../lib/serde/avro-codec.ts';
@@ -45,9 +46,11 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<Ru
 
   const readiness = {
     async check() {
-      const registryUp = await withTimeout(
+      const registryUp = await withDeadline(
         registry.getLatestSchemaMetadata(subjectFor(codec.topic)).then(() => true),
         config.INGEST_READY_TIMEOUT_MS,
+        'REGISTRY_UNREACHABLE',
+        'schema registry probe',
       ).catch(() => false);
       return { kafka: producer.isConnected && !producer.isStalled, registry: registryUp };
     },
@@ -85,12 +88,4 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<Ru
       log.info('ingest stopped');
     },
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type {
   Consumer,
   ConsumerRunConfig,
@@ -10,6 +11,7 @@ import type {
 import { splitList } from '../env-config.ts';
 import type { Logger } from '../logger.ts';
 import type { ConsumerOptions, KafkaConnection, ProducerOptions } from './client.ts';
+import { GroupSessionWatchdog } from './group-session-watchdog.ts';
 
 /**
  * Presents @confluentinc/kafka-javascript with kafkajs's calling conventions, so warden's code has
@@ -32,14 +34,20 @@ export interface RdConfig {
   log: Logger;
 }
 
-function baseConfig({ conn, clientId, log }: RdConfig): Config {
+function baseConfig({ conn, clientId, log }: RdConfig, onLine?: (facility: string | undefined) => void): Config {
   const kafkaJS: Config = {
     brokers: splitList(conn.KAFKA_BROKERS),
     clientId,
     connectionTimeout: conn.KAFKA_CONNECT_TIMEOUT_MS,
-    logger: pinoAdapter(log),
+    logger: pinoAdapter(log, onLine),
   };
-  const config: Config = { kafkaJS };
+  const config: Config = {
+    kafkaJS,
+    // librdkafka refreshes topic metadata every 5 minutes by default. After a broker restart a
+    // partition whose leader (epoch) it still has wrong can stop fetching until then, which the
+    // broker-restart e2e test saw as a consumer group stuck with lag for minutes.
+    'topic.metadata.refresh.interval.ms': 10_000,
+  };
   if (conn.KAFKA_SSL) {
     kafkaJS.ssl = true;
     if (conn.KAFKA_SSL_CA_FILE) config['ssl.ca.location'] = conn.KAFKA_SSL_CA_FILE;
@@ -68,16 +76,74 @@ export function confluentProducer(mod: ConfluentModule, rd: RdConfig, options: P
   return producer;
 }
 
+/** How long a lost group session may stay lost before the consumer is rebuilt (a rejoin takes seconds). */
+const GROUP_STUCK_MS = 60_000;
+/** librdkafka's code for "partitions assigned" in a rebalance callback (CODES.ERRORS.ERR__ASSIGN_PARTITIONS). */
+const ERR_ASSIGN_PARTITIONS = -175;
+
 export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: ConsumerOptions): Consumer {
   const { maxBatchSize, ...kafkajsOptions } = options;
-  const base = baseConfig(rd);
+  const watchdog = new GroupSessionWatchdog(GROUP_STUCK_MS);
+  const base = baseConfig(rd, (facility) => watchdog.observe(facility));
   let real: Consumer | null = null;
   let subscription: ConsumerSubscribeTopics | null = null;
+  let runConfig: ConsumerRunConfig | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let rebuilding = false;
   const listeners: [string, (...args: unknown[]) => void][] = [];
   const need = (): Consumer => {
     if (!real) throw new Error('consumer is not running yet: call run() first');
     return real;
   };
+  async function start(): Promise<void> {
+    const sub = subscription!;
+    const { autoCommit, autoCommitInterval, autoCommitThreshold, ...rest } = runConfig!;
+    const consumer = new mod.KafkaJS.Kafka(base).consumer({
+      kafkaJS: {
+        ...(base.kafkaJS as Config),
+        ...kafkajsOptions,
+        fromBeginning: sub.fromBeginning ?? false,
+        autoCommit: autoCommit ?? true,
+        ...(autoCommitInterval ? { autoCommitInterval } : {}),
+      },
+      'js.consumer.max.batch.size': maxBatchSize ?? 1000,
+      // Observes only; the library still assigns and revokes as it would without a callback.
+      rebalance_cb: (err: { code?: number }) => {
+        if (err.code === ERR_ASSIGN_PARTITIONS) watchdog.rejoined();
+      },
+    });
+    void autoCommitThreshold;
+    for (const [event, cb] of listeners) consumer.on(event as never, cb as never);
+    // Before run(): its first batch may commit through this adapter.
+    real = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: sub.topics });
+    await consumer.run(rest);
+  }
+
+  /** A consumer whose group session stays lost is replaced; offsets commit only after writes, so nothing is lost. */
+  async function rebuildIfStuck(): Promise<void> {
+    if (rebuilding || !real || !watchdog.stuck()) return;
+    rebuilding = true;
+    const old = real;
+    try {
+      rd.log.warn(
+        { kafka: 'librdkafka', code: 'KAFKA_UNREACHABLE', lostForMs: watchdog.lostForMs() },
+        'consumer group session lost and not regained; rebuilding the consumer',
+      );
+      real = null;
+      // A stuck client may never finish leaving the group: do not wait for it forever.
+      await Promise.race([old.disconnect().catch(() => undefined), delay(10_000)]);
+      watchdog.rejoined();
+      await start();
+    } catch (err) {
+      rd.log.error({ err, kafka: 'librdkafka' }, 'rebuilding the consumer failed; retrying');
+      real ??= old;
+    } finally {
+      rebuilding = false;
+    }
+  }
+
   const adapter = {
     async connect() {
       // Deferred to run(): librdkafka needs fromBeginning and autoCommit at construction.
@@ -87,24 +153,14 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
     },
     async run(run: ConsumerRunConfig = {}) {
       if (!subscription) throw new Error('subscribe() before run()');
-      const { autoCommit, autoCommitInterval, autoCommitThreshold, ...rest } = run;
-      real = new mod.KafkaJS.Kafka(base).consumer({
-        kafkaJS: {
-          ...(base.kafkaJS as Config),
-          ...kafkajsOptions,
-          fromBeginning: subscription.fromBeginning ?? false,
-          autoCommit: autoCommit ?? true,
-          ...(autoCommitInterval ? { autoCommitInterval } : {}),
-        },
-        'js.consumer.max.batch.size': maxBatchSize ?? 1000,
-      });
-      void autoCommitThreshold;
-      for (const [event, cb] of listeners) real.on(event as never, cb as never);
-      await real.connect();
-      await real.subscribe({ topics: subscription.topics });
-      await real.run(rest);
+      runConfig = run;
+      await start();
+      timer = setInterval(() => void rebuildIfStuck(), 5_000);
+      timer.unref();
     },
     async disconnect() {
+      if (timer) clearInterval(timer);
+      timer = null;
       if (real) await real.disconnect();
     },
     async stop() {
@@ -124,13 +180,20 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
   return adapter as unknown as Consumer;
 }
 
-/** librdkafka's log lines go to the service's pino logger, warnings and up only. */
-function pinoAdapter(log: Logger) {
+/** librdkafka's log lines go to the service's pino logger, warnings and up only, and to `onLine` by facility. */
+function pinoAdapter(log: Logger, onLine?: (facility: string | undefined) => void) {
+  const facility = (extra?: object) => (extra as { fac?: string } | undefined)?.fac;
   const logger = {
     info: () => undefined,
     debug: () => undefined,
-    warn: (message: string, extra?: object) => log.warn({ kafka: 'librdkafka', ...extra }, message),
-    error: (message: string, extra?: object) => log.error({ kafka: 'librdkafka', ...extra }, message),
+    warn: (message: string, extra?: object) => {
+      onLine?.(facility(extra));
+      log.warn({ kafka: 'librdkafka', ...extra }, message);
+    },
+    error: (message: string, extra?: object) => {
+      onLine?.(facility(extra));
+      log.error({ kafka: 'librdkafka', ...extra }, message);
+    },
     namespace: () => logger,
     setLogLevel: () => undefined,
   };
