@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import { WardenError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -61,18 +62,49 @@ export async function ensureTopics(admin: Admin, s: TopicSettings, log: Logger):
   }
   const missing = specs.filter((t) => !existing.includes(t.name));
   if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((t) => ({
-        topic: t.name,
-        numPartitions: t.partitions,
-        replicationFactor: s.replicationFactor,
-        configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
-      })),
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor: s.replicationFactor,
+          configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } catch (err) {
+      // Just after a broker starts, the new topics' metadata can lag behind their creation
+      // (UNKNOWN_TOPIC_OR_PARTITION while waiting for leaders): wait for it rather than fail.
+      if ((err as { retriable?: boolean }).retriable !== true) throw err;
+      await waitForLeaders(
+        admin,
+        missing.map((t) => t.name),
+        err,
+      );
+    }
     log.info({ topics: missing.map((t) => t.name) }, 'created topics');
   }
   return missing.map((t) => t.name);
+}
+
+const LEADER_WAIT_MS = 30_000;
+
+async function waitForLeaders(admin: Admin, topics: string[], cause: unknown): Promise<void> {
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if ((err as { retriable?: boolean }).retriable !== true) throw err;
+    }
+    if (Date.now() > deadline) {
+      throw new WardenError('KAFKA_UNREACHABLE', `topics created but without leaders after ${LEADER_WAIT_MS} ms`, {
+        cause,
+      });
+    }
+    await delay(250);
+  }
 }
 
 /** Fails fast, naming the fix, when a service starts before provisioning created its topics. */
