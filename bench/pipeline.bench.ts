@@ -35,9 +35,10 @@ const saturationEvents = Number(arg('saturation', '30000'));
 const json = process.argv.includes('--json');
 
 const id = `bench${Date.now().toString(36)}`;
+const stackConfig = loadStackConfig();
 const env: NodeJS.ProcessEnv = {
   ...process.env,
-  ...serviceEnv(loadStackConfig()),
+  ...serviceEnv(stackConfig),
   KAFKA_TOPIC_PREFIX: `${id}.`,
   CLICKHOUSE_DATABASE: id,
   DETECT_GROUP_ID: `${id}-detect`,
@@ -129,7 +130,6 @@ const stored = async () =>
   );
 const base = await stored();
 // Who burns the CPU at saturation: every component shares these cores, so this is the budget.
-const stackConfig = loadStackConfig();
 const pids = {
   'kafka broker (JVM)': readPid(join(stackConfig.runDir, 'kafka.pid')),
   'schema registry (JVM)': readPid(join(stackConfig.runDir, 'registry.pid')),

@@ -50,10 +50,6 @@ export class PatternPrefilter {
     return range;
   }
 
-  get size(): number {
-    return this.patterns.length;
-  }
-
   /** The scan of `text` in `field`; the returned bytes stay valid until the next scan of that field with other text. */
   scan(field: FieldName, text: string): PrefilterScan {
     let slot = this.slots.get(field);

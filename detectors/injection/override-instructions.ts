@@ -1,6 +1,5 @@
-import { excerpt } from '../mask.ts';
 import type { PatternRule } from '../pattern-detector.ts';
-import { escalate } from './escalation.ts';
+import { phraseRules } from './phrase-rules.ts';
 
 const VERSION = '1.0.0';
 const TYPE = 'injection.override_instructions';
@@ -58,17 +57,7 @@ const PATTERNS: readonly string[] = [
   '(?i)\\bnegeer\\s+(?:alle\\s+)?(?:eerdere\\s+|vorige\\s+)?(?:instructies|regels)',
 ];
 
-export const overrideInstructionRules: readonly PatternRule[] = PATTERNS.map((pattern) => ({
-  id: TYPE,
-  version: VERSION,
-  type: TYPE,
-  severity: 'high',
-  score: 0.9,
-  priority: 10,
-  pattern,
-  validate: (m) => escalate(m.kind, 'high', 0.9),
-  mask: (v: string) => excerpt(v),
-}));
+export const overrideInstructionRules: readonly PatternRule[] = phraseRules(TYPE, VERSION, PATTERNS, 'high', 0.9);
 
 /** Sources only, for re-scanning decoded payloads. */
 export const overrideInstructionPatterns = PATTERNS;

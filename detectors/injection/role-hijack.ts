@@ -1,6 +1,6 @@
-import { excerpt } from '../mask.ts';
 import type { PatternRule } from '../pattern-detector.ts';
 import { escalate } from './escalation.ts';
+import { phraseRules } from './phrase-rules.ts';
 
 const VERSION = '1.0.0';
 const TYPE = 'injection.role_hijack';
@@ -31,32 +31,11 @@ const WEAK: readonly string[] = [
 ];
 
 export const roleHijackRules: readonly PatternRule[] = [
-  ...STRONG.map(
-    (pattern): PatternRule => ({
-      id: TYPE,
-      version: VERSION,
-      type: TYPE,
-      severity: 'high',
-      score: 0.85,
-      priority: 10,
-      pattern,
-      validate: (m) => escalate(m.kind, 'high', 0.85),
-      mask: (v: string) => excerpt(v),
-    }),
-  ),
-  ...WEAK.map(
-    (pattern): PatternRule => ({
-      id: TYPE,
-      version: VERSION,
-      type: TYPE,
-      severity: 'low',
-      score: 0.4,
-      priority: 9,
-      pattern,
-      validate: (m) => escalate(m.kind, 'low', 0.4, { attributes: { strength: 'weak' } }),
-      mask: (v: string) => excerpt(v),
-    }),
-  ),
+  ...phraseRules(TYPE, VERSION, STRONG, 'high', 0.85),
+  ...phraseRules(TYPE, VERSION, WEAK, 'low', 0.4, {
+    priority: 9,
+    validate: (m) => escalate(m.kind, 'low', 0.4, { attributes: { strength: 'weak' } }),
+  }),
 ];
 
 export const roleHijackPatterns = STRONG;

@@ -1,6 +1,5 @@
-import { excerpt } from '../mask.ts';
 import type { PatternRule } from '../pattern-detector.ts';
-import { escalate } from './escalation.ts';
+import { phraseRules } from './phrase-rules.ts';
 
 const VERSION = '1.0.0';
 const TYPE = 'injection.system_prompt_exfiltration';
@@ -16,16 +15,6 @@ const PATTERNS: readonly string[] = [
   '(?i)\\b(?:zeig(?:e)?|gib|nenne|verrate|wiederhole|schreib(?:e)?|drucke?)\\b[^.\\n?!]{0,30}?(?:dein(?:en|e|er)?|die|alle)\\s+(?:system-?\\s?prompt|anweisungen|instruktionen|(?:urspr(?:ü|ue)nglichen|ersten|geheimen|versteckten)\\s+(?:anweisungen|instruktionen))',
 ];
 
-export const systemPromptExfiltrationRules: readonly PatternRule[] = PATTERNS.map((pattern) => ({
-  id: TYPE,
-  version: VERSION,
-  type: TYPE,
-  severity: 'high',
-  score: 0.85,
-  priority: 10,
-  pattern,
-  validate: (m) => escalate(m.kind, 'high', 0.85),
-  mask: (v: string) => excerpt(v),
-}));
+export const systemPromptExfiltrationRules: readonly PatternRule[] = phraseRules(TYPE, VERSION, PATTERNS, 'high', 0.85);
 
 export const systemPromptExfiltrationPatterns = PATTERNS;

@@ -1,6 +1,6 @@
-import { excerpt } from '../mask.ts';
 import type { PatternRule } from '../pattern-detector.ts';
 import { escalate, isIndirectChannel } from './escalation.ts';
+import { phraseRules } from './phrase-rules.ts';
 
 // 1.1.0: a path with dots (~/.ssh/id_rsa) between the object and the destination no longer ends the match.
 const VERSION = '1.1.0';
@@ -21,20 +21,12 @@ const PATTERNS: readonly string[] = [
   '(?i)\\b(?:sende|schicke?|leite|lade)\\s+(?:alle\\s+|die\\s+|den\\s+|das\\s+|deine\\s+|meine\\s+)?(?:[a-zäöü]+\\s+){0,2}?(?:datei(?:en)?|inhalte?|daten|dokumente?|passw(?:ö|oe)rter|schl(?:ü|ue)ssel|e-?mails?|verlauf)\\b(?:[^.\\n]|\\.\\S){0,80}?\\b(?:an|nach|zu|hoch)\\s+(?:https?://|[a-z0-9._%+-]+@)',
 ];
 
-export const toolAbuseRules: readonly PatternRule[] = PATTERNS.map((pattern) => ({
-  id: TYPE,
-  version: VERSION,
-  type: TYPE,
-  severity: 'low',
-  score: 0.4,
-  priority: 10,
-  pattern,
+export const toolAbuseRules: readonly PatternRule[] = phraseRules(TYPE, VERSION, PATTERNS, 'low', 0.4, {
   // Users legitimately ask agents to send files; the same words inside fetched content are an attack.
   validate: (m) =>
     isIndirectChannel(m.kind)
       ? escalate(m.kind, 'high', 0.85)
       : escalate(m.kind, 'low', 0.4, { attributes: { note: 'directive in principal content' } }),
-  mask: (v: string) => excerpt(v),
-}));
+});
 
 export const toolAbusePatterns = PATTERNS;

@@ -307,6 +307,7 @@ export class ProcessingRecordStore {
         { tenant },
       );
     } catch (err) {
+      // ClickHouse's own error text, not agent content: a native RegExp is fine here.
       if (/UNKNOWN_TABLE|doesn't exist|does not exist/i.test((err as Error).message)) return [];
       throw err;
     }

@@ -17,8 +17,11 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000
 export const MAX_PERIOD_MS = 366 * 86_400_000;
 
 export function parseSince(since: string): number {
-  const m = /^([0-9]{1,4})([mhdw])$/.exec(since);
-  const ms = m ? Number(m[1]) * (UNIT_MS[m[2]!] ?? 0) : Number.NaN;
+  // A request value: read with string operations, not a native RegExp (SINCE_PATTERN is the schema's).
+  const digits = since.slice(0, -1);
+  const unit = UNIT_MS[since.slice(-1)];
+  const wellFormed = digits.length >= 1 && digits.length <= 4 && [...digits].every((c) => c >= '0' && c <= '9');
+  const ms = wellFormed && unit !== undefined ? Number(digits) * unit : Number.NaN;
   if (!(ms > 0) || ms > MAX_PERIOD_MS) {
     throw new WardenError('API_INVALID_REQUEST', `since must be like 7d, 24h, 30m or 2w, at most 366d (got ${since})`);
   }

@@ -4,6 +4,7 @@ import type { ControlState } from '../lib/control/control-state.ts';
 import { withDeadline } from '../lib/deadline.ts';
 import { isWardenError } from '../lib/errors.ts';
 import type { Consumer, Producer } from '../lib/kafka/client.ts';
+import { commitBatch, KAFKA_CALL_DEADLINE_MS } from '../lib/kafka/commit-batch.ts';
 import { type DeadLetter, deadLetterOf, sendDeadLetters } from '../lib/kafka/dead-letter.ts';
 import { topicName } from '../lib/kafka/topics.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -14,13 +15,6 @@ import type { EventDetection } from './detection-task.ts';
 import type { DetectorPool } from './detector-pool.ts';
 import type { DetectStats } from './stats.ts';
 import { buildVerdict } from './verdict.ts';
-
-/**
- * A produce or commit that has not answered by then is treated as failed: the batch is redelivered
- * (its verdicts are deterministic, downstream de-duplicates) instead of the partition waiting forever
- * on a client whose connection to the broker got stuck (seen after broker restarts).
- */
-const KAFKA_CALL_DEADLINE_MS = 30_000;
 
 export interface ProcessorDeps {
   consumer: Consumer;
@@ -168,14 +162,6 @@ export function batchProcessor(deps: ProcessorDeps) {
     deps.stats.deadLetters += letters.length;
 
     judgedUpTo.set(batch.partition, BigInt(batch.lastOffset()));
-    const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    await withDeadline(
-      deps.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]),
-      KAFKA_CALL_DEADLINE_MS,
-      'KAFKA_UNREACHABLE',
-      `committing ${batch.topic}[${batch.partition}]@${next}`,
-    );
-    resolveOffset(batch.lastOffset());
-    await heartbeat();
+    await commitBatch(deps.consumer, { batch, resolveOffset, heartbeat });
   };
 }

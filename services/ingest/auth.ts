@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { type ApiKeyEntry, type Caller, hashApiKey, matchApiKey } from '../lib/api-keys.ts';
+import { type ApiKeyEntry, type Caller, hashApiKey, isConfigId, matchApiKey } from '../lib/api-keys.ts';
 import { WardenError } from '../lib/errors.ts';
 
 export { type ApiKeyEntry, type Caller, hashApiKey, parseApiKeys } from '../lib/api-keys.ts';
@@ -32,7 +32,7 @@ export interface CertificateClient {
 export function parseCertificateClients(spec: string, variable: string): readonly CertificateClient[] {
   const out: CertificateClient[] = [];
   const problems: string[] = [];
-  const id = /^[A-Za-z0-9._-]{1,128}$/;
+  // INGEST_MTLS_CLIENTS is configuration, not traffic: native RegExp is fine here.
   const cn = /^[A-Za-z0-9._ @-]{1,64}$/;
   const items = spec
     .split(',')
@@ -42,7 +42,7 @@ export function parseCertificateClients(spec: string, variable: string): readonl
     const [ep, tenant, subject, ...rest] = item.split(':');
     if (rest.length > 0 || !ep || !tenant || !subject) {
       problems.push(`${variable}[${i}]: must be enforcement_point_id:tenant_id:subject_cn`);
-    } else if (!id.test(ep) || !id.test(tenant)) {
+    } else if (!isConfigId(ep) || !isConfigId(tenant)) {
       problems.push(`${variable}[${i}] (${ep}): ids may hold only letters, digits, . _ -`);
     } else if (!cn.test(subject)) {
       problems.push(`${variable}[${i}] (${ep}): subject_cn may hold letters, digits, space and . _ @ - (64 at most)`);
@@ -83,20 +83,19 @@ export class Authenticator {
     this.byCn = new Map(certificateClients.map((c) => [c.subjectCn, c]));
   }
 
-  authenticate(headers: HeaderBag, peerCn: string | null = null): Caller {
+  /** `peerCn` is asked only when the request carries no key (reading a certificate is not free). */
+  authenticate(headers: HeaderBag, peerCn: () => string | null = () => null): Caller {
     const key = presentedKey(headers);
     if (key !== undefined) {
       const caller = matchApiKey(this.entries, key);
       if (caller === undefined) throw new WardenError('INGEST_UNAUTHENTICATED', 'unknown API key');
       return caller;
     }
-    if (peerCn !== null) {
-      const client = this.byCn.get(peerCn);
+    const cn = this.byCn.size > 0 ? peerCn() : null;
+    if (cn !== null) {
+      const client = this.byCn.get(cn);
       if (client === undefined) {
-        throw new WardenError(
-          'INGEST_UNAUTHENTICATED',
-          `client certificate CN=${peerCn} is not in INGEST_MTLS_CLIENTS`,
-        );
+        throw new WardenError('INGEST_UNAUTHENTICATED', `client certificate CN=${cn} is not in INGEST_MTLS_CLIENTS`);
       }
       return { enforcementPointId: client.enforcementPointId, tenantId: client.tenantId };
     }

@@ -23,6 +23,11 @@ export function hashApiKey(key: string): Buffer {
 
 // Configuration values, not untrusted traffic: native RegExp is fine here.
 const ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** True for an id in configuration (enforcement point, tenant): letters, digits, '.', '_', '-', 1–128. */
+export function isConfigId(value: string): boolean {
+  return ID.test(value);
+}
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
 export interface KeySpecField {
@@ -57,7 +62,7 @@ export function parseKeySpec(
     }
     const bad = fields
       .map((f, j) =>
-        f.check ? f.check(values[j]!) : ID.test(values[j]!) ? null : 'may hold only letters, digits, . _ -',
+        f.check ? f.check(values[j]!) : isConfigId(values[j]!) ? null : 'may hold only letters, digits, . _ -',
       )
       .map((msg, j) => (msg ? `${fields[j]!.name} ${msg} (got ${values[j]})` : null))
       .filter((m): m is string => m !== null);

@@ -1,8 +1,8 @@
 import type { SchemaRegistryClient } from '@confluentinc/schemaregistry/dist/schemaregistry-client.js';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../lib/clickhouse/client.ts';
-import { withDeadline } from '../lib/deadline.ts';
 import { isWardenError, WardenError } from '../lib/errors.ts';
+import { commitBatch } from '../lib/kafka/commit-batch.ts';
 import { type DeadLetter, deadLetterOf, sendDeadLetters } from '../lib/kafka/dead-letter.ts';
 import { topicName } from '../lib/kafka/topics.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -116,17 +116,6 @@ export function tableWriter(topics: StoredTopic[], deps: WriterDeps) {
     }
     deps.stats.rowsInserted += stored;
     if (stored > 0) deps.stats.batchesInserted++;
-    const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    // A commit that never answers (a stuck coordinator connection) fails the batch, which is then
-    // redelivered and de-duplicated by its insert token, instead of stalling the partition.
-    await withDeadline(
-      deps.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]),
-      30_000,
-      'KAFKA_UNREACHABLE',
-      `committing ${batch.topic}[${batch.partition}]@${next}`,
-    );
-    // Without this librdkafka's adapter re-delivers the batch: it seeks back to the last resolved offset.
-    resolveOffset(batch.lastOffset());
-    await heartbeat();
+    await commitBatch(deps.consumer, { batch, resolveOffset, heartbeat });
   };
 }

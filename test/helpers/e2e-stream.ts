@@ -27,7 +27,7 @@ export class E2eStream {
     this.env = {
       ...base,
       DETECT_GROUP_ID: `${name}-detect-${Date.now()}`,
-      SINK_GROUP_ID: (base as NodeJS.ProcessEnv).SINK_GROUP_ID!,
+      SINK_GROUP_ID: base.SINK_GROUP_ID!,
       DETECT_WORKER_THREADS: '1',
     };
     this.pc = loadProvisionConfig(this.env);

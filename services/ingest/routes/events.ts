@@ -21,7 +21,7 @@ export function eventsRoute(app: FastifyInstance, deps: EventsRouteDeps): void {
     '/v1/events',
     {
       onRequest: async (request) => {
-        request.caller = deps.authenticator.authenticate(request.headers, verifiedPeerCn(request.raw.socket));
+        request.caller = deps.authenticator.authenticate(request.headers, () => verifiedPeerCn(request.raw.socket));
       },
     },
     async (request, reply) => {

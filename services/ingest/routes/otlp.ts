@@ -32,7 +32,7 @@ export function otlpRoute(app: FastifyInstance, deps: OtlpRouteDeps): void {
     '/v1/otlp/traces',
     {
       onRequest: async (request) => {
-        request.caller = deps.authenticator.authenticate(request.headers, verifiedPeerCn(request.raw.socket));
+        request.caller = deps.authenticator.authenticate(request.headers, () => verifiedPeerCn(request.raw.socket));
       },
     },
     async (request, reply) => {

@@ -123,7 +123,7 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
 
   /** A consumer whose group session stays lost is replaced; offsets commit only after writes, so nothing is lost. */
   async function rebuildIfStuck(): Promise<void> {
-    if (rebuilding || !real || !watchdog.stuck()) return;
+    if (rebuilding || timer === null || !watchdog.stuck()) return;
     rebuilding = true;
     const old = real;
     try {
@@ -133,12 +133,12 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
       );
       real = null;
       // A stuck client may never finish leaving the group: do not wait for it forever.
-      await Promise.race([old.disconnect().catch(() => undefined), delay(10_000)]);
-      watchdog.rejoined();
+      if (old) await Promise.race([old.disconnect().catch(() => undefined), delay(10_000)]);
       await start();
+      watchdog.rejoined();
     } catch (err) {
+      // The watchdog still says stuck, so the next check tries again.
       rd.log.error({ err, kafka: 'librdkafka' }, 'rebuilding the consumer failed; retrying');
-      real ??= old;
     } finally {
       rebuilding = false;
     }

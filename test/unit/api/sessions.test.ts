@@ -215,6 +215,8 @@ describe('violations', () => {
     expect(parseSince('2w')).toBe(14 * 86_400_000);
     expect(() => parseSince('0d')).toThrow(/since/);
     expect(() => parseSince('400d')).toThrow(/366d/);
+    for (const bad of ['d', '7x', '12345m', '1.5d', '-1d', '7 d', ''])
+      expect(() => parseSince(bad), bad).toThrow(/since/);
   });
 
   it('counts each violation once in the totals and once per agent and type, with masked examples', () => {

@@ -9,7 +9,7 @@ interface FakeConsumer {
 }
 
 /** A stand-in for @confluentinc/kafka-javascript that records the consumers the adapter builds. */
-function fakeModule() {
+function fakeModule(failingConnects: number[] = []) {
   const consumers: FakeConsumer[] = [];
   let logger: { warn(message: string, extra?: object): void } | undefined;
   const mod = {
@@ -23,7 +23,10 @@ function fakeModule() {
           consumers.push(c);
           return {
             on: () => undefined,
-            connect: async () => void c.calls.push('connect'),
+            connect: async () => {
+              c.calls.push('connect');
+              if (failingConnects.includes(consumers.indexOf(c))) throw new Error('connect refused');
+            },
             subscribe: async () => void c.calls.push('subscribe'),
             run: async (r: unknown) => {
               c.calls.push('run');
@@ -92,6 +95,23 @@ describe('confluent consumer adapter', () => {
     rebalance({ code: -175 });
     await vi.advanceTimersByTimeAsync(120_000);
     expect(consumers).toHaveLength(1);
+    await consumer.disconnect();
+  });
+
+  it('tries again at the next check when rebuilding fails', async () => {
+    vi.useFakeTimers();
+    const { mod, consumers, librdkafkaWarns } = fakeModule([1]);
+    const consumer = confluentConsumer(mod, rd(), { groupId: 'g' });
+    await consumer.subscribe({ topics: ['events'] });
+    await consumer.run({ eachBatch: async () => undefined });
+    librdkafkaWarns('SESSTMOUT');
+    await vi.advanceTimersByTimeAsync(62_000);
+    expect(consumers).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(consumers).toHaveLength(3);
+    expect(consumers[2]!.calls).toEqual(['connect', 'subscribe', 'run']);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(consumers).toHaveLength(3);
     await consumer.disconnect();
   });
 });
