@@ -8,6 +8,8 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = Object.freeze({
   injectionMlMaxChars: 8 * 1024,
   maxDecodeChars: 4096,
   disabled: Object.freeze([]) as readonly string[],
+  chatGuardAgents: Object.freeze([]) as readonly string[],
+  chatGuardMaxChars: 4 * 1024,
 });
 
 export class DetectorConfigError extends Error {
@@ -39,11 +41,19 @@ export function resolveDetectorConfig(overrides: Partial<DetectorConfig> = {}): 
   positiveInt('maxFindingsPerRule', cfg.maxFindingsPerRule, problems);
   positiveInt('injectionMlMaxChars', cfg.injectionMlMaxChars, problems);
   positiveInt('maxDecodeChars', cfg.maxDecodeChars, problems);
+  positiveInt('chatGuardMaxChars', cfg.chatGuardMaxChars, problems);
   inRange('genericSecretMinEntropyBits', cfg.genericSecretMinEntropyBits, 0, 8, problems);
   if (cfg.injectionMlThreshold !== null) inRange('injectionMlThreshold', cfg.injectionMlThreshold, 0, 1, problems);
   if (!Array.isArray(cfg.disabled) || cfg.disabled.some((d) => typeof d !== 'string')) {
     problems.push('disabled must be an array of detector ids');
   }
+  if (!Array.isArray(cfg.chatGuardAgents) || cfg.chatGuardAgents.some((a) => typeof a !== 'string' || a === '')) {
+    problems.push('chatGuardAgents must be an array of agent ids, tenant_id/agent_id or *');
+  }
   if (problems.length > 0) throw new DetectorConfigError(problems);
-  return Object.freeze({ ...cfg, disabled: Object.freeze([...cfg.disabled]) });
+  return Object.freeze({
+    ...cfg,
+    disabled: Object.freeze([...cfg.disabled]),
+    chatGuardAgents: Object.freeze([...cfg.chatGuardAgents]),
+  });
 }

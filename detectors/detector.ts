@@ -34,6 +34,13 @@ export interface DetectorConfig {
   readonly maxDecodeChars: number;
   /** Detector or rule ids to switch off, e.g. `pii.ip_address`, `injection.ml`. */
   readonly disabled: readonly string[];
+  /**
+   * Agents whose user prompts the chat guard (injection.chat_guard) scores: `agent_id`,
+   * `tenant_id/agent_id` or `*`. Empty (the default) runs it for none.
+   */
+  readonly chatGuardAgents: readonly string[];
+  /** Largest prefix of a user prompt the chat guard scores, in UTF-16 code units. */
+  readonly chatGuardMaxChars: number;
 }
 
 /** What the detectors of one chain share; built once per chain by `buildDetectorChain`. */

@@ -1,5 +1,8 @@
 import type { Finding } from '../schemas/generated/finding.ts';
 
+/** Classifier verdicts on a whole field: evidence for a decision, not spans to cut out. */
+const WHOLE_FIELD_VERDICTS: ReadonlySet<string> = new Set(['injection.ml', 'injection.chat_guard']);
+
 export interface RedactionResult {
   readonly text: string;
   /** Number of merged regions replaced. */
@@ -9,7 +12,7 @@ export interface RedactionResult {
 /**
  * Replaces every finding span on `field` with `[REDACTED:<type>]`. Overlapping or touching spans
  * are merged into one region labelled with the types involved (`[REDACTED:pii.email+secret.generic]`).
- * Spans covering a whole field for a classifier verdict (injection.ml) are skipped unless listed in
+ * Spans covering a whole field for a classifier verdict (injection.ml, injection.chat_guard) are skipped unless listed in
  * `types`, since redacting the whole text is a block, not a redaction.
  */
 export function redact(
@@ -20,7 +23,7 @@ export function redact(
 ): RedactionResult {
   const spans: { start: number; end: number; type: string }[] = [];
   for (const f of findings) {
-    if (types ? !types.has(f.type) : f.type === 'injection.ml') continue;
+    if (types ? !types.has(f.type) : WHOLE_FIELD_VERDICTS.has(f.type)) continue;
     for (const s of f.spans) {
       if (s.field !== field) continue;
       const start = Math.max(0, Math.min(text.length, s.start));

@@ -2,6 +2,7 @@
  * Precision / recall / F1 of the detectors on labelled data.
  *
  *   npx tsx scripts/eval-detectors.ts [--json]
+ *   WARDEN_PII_EVAL=/tmp/pii-dev.jsonl npx tsx scripts/eval-detectors.ts   # a development set instead
  *
  * - PII & secrets: test/fixtures/detectors/eval/pii-secrets.jsonl (seeded synthetic set from
  *   scripts/gen-detector-eval-set.ts, with hard negatives). A finding counts as a true positive
@@ -20,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FLEET, generateFleet } from '../deploy/demo/fleet.ts';
 import { resolveDetectorConfig } from '../detectors/config.ts';
+import { createChatGuardDetector } from '../detectors/injection/chat-guard/detector.ts';
 import { createInjectionMlDetector } from '../detectors/injection/ml/detector.ts';
 import { createInjectionRulesDetector } from '../detectors/injection/rules-detector.ts';
 import { createPiiDetector } from '../detectors/pii/index.ts';
@@ -32,6 +34,8 @@ import { AGENT_TRAFFIC_SHAPES, agentTrafficEvalRows } from './injection-agent-tr
 const ROOT = join(import.meta.dirname, '..');
 const DEEPSET_TEST =
   process.env['WARDEN_INJECTION_TEST'] ?? join(ROOT, '../shared/datasets/prompt-injection/deepset-test.jsonl');
+/** PII/secrets rows; point it at a development set (gen-detector-eval-set.ts --seed N --out PATH) while tuning. */
+const PII_EVAL = process.env['WARDEN_PII_EVAL'] ?? join(ROOT, 'test/fixtures/detectors/eval/pii-secrets.jsonl');
 const json = process.argv.includes('--json');
 
 function* takeEvents<T>(it: Iterator<T>, n: number): Generator<T> {
@@ -72,7 +76,7 @@ interface LabelledRow {
   kind: DevWardenV1.EventKind;
   labels: { type: string; value: string }[];
 }
-const piiRows = readJsonl<LabelledRow>(join(ROOT, 'test/fixtures/detectors/eval/pii-secrets.jsonl'));
+const piiRows = readJsonl<LabelledRow>(PII_EVAL);
 const pii = createPiiDetector(cfg);
 const secrets = createSecretsDetector(cfg);
 const perType = new Map<string, Counts>();
@@ -169,6 +173,51 @@ const demoResults = evalInjection(
     .map((l) => ({ text: l.event.content?.text ?? '', label: 0, kind: 'tool_result' as const })),
 );
 
+// ---- Chat guard (opt-in per agent; user prompts of purpose-bound chat assistants) ---------------
+const chatGuard = createChatGuardDetector(resolveDetectorConfig({ chatGuardAgents: ['*'] }));
+function evalChatGuard(rows: InjRow[]) {
+  const c = {
+    chat_guard: { tp: 0, fp: 0, fn: 0, tn: 0 },
+    rules_chat_guard: { tp: 0, fp: 0, fn: 0, tn: 0 },
+    rules_ml_chat_guard: { tp: 0, fp: 0, fn: 0, tn: 0 },
+  };
+  const add = (k: Counts & { tn: number }, pred: boolean, y: number) => {
+    if (pred && y) k.tp++;
+    else if (pred) k.fp++;
+    else if (y) k.fn++;
+    else k.tn++;
+  };
+  for (const r of rows) {
+    // The chat guard reads what a user typed: every row is scored as a model request.
+    const e = makeEvent(r.text, 'model_request');
+    const pc = chatGuard.detect(e).length > 0;
+    const pr = rulesFlag(rules.detect(e));
+    const pm = ml.detect(e).length > 0;
+    add(c.chat_guard, pc, r.label);
+    add(c.rules_chat_guard, pr || pc, r.label);
+    add(c.rules_ml_chat_guard, pr || pm || pc, r.label);
+  }
+  return {
+    rows: rows.length,
+    chat_guard: metrics(c.chat_guard),
+    rules_chat_guard: metrics(c.rules_chat_guard),
+    rules_ml_chat_guard: metrics(c.rules_ml_chat_guard),
+  };
+}
+const chatDeepset = evalChatGuard(readJsonl<InjRow>(DEEPSET_TEST));
+const benignPrompt = (text: string): InjRow => ({ text, label: 0 });
+const chatBenign = {
+  agent_traffic_prompts: evalChatGuard(
+    agentTraffic.filter((r) => r.shape === 'prompt').map((r) => benignPrompt(r.text)),
+  ),
+  demo_fleet_prompts: evalChatGuard(
+    demoBenign.filter((l) => l.event.kind === 'model_request').map((l) => benignPrompt(l.event.content?.text ?? '')),
+  ),
+  pii_secrets_requests: evalChatGuard(
+    piiRows.filter((r) => r.kind === 'model_request').map((r) => benignPrompt(r.text)),
+  ),
+};
+
 const report = {
   pii_secrets: { rows: piiRows.length, per_type: piiReport, pii: sum('pii.'), secrets: sum('secret.') },
   injection: {
@@ -194,6 +243,12 @@ const report = {
       tool_results: { rows: demoResults.rows, rules: demoResults.rules['fpr'], ml: demoResults.ml['fpr'] },
     },
     ml_threshold: cfg.injectionMlThreshold ?? 'model default',
+  },
+  chat_guard: {
+    deepset_test: chatDeepset,
+    benign_prompts_fpr: Object.fromEntries(
+      Object.entries(chatBenign).map(([k, r]) => [k, { rows: r.rows, chat_guard: r.chat_guard['fpr'] }]),
+    ),
   },
 };
 
@@ -245,5 +300,12 @@ if (json) {
     demoResults.ml['fpr'],
     demoResults.combined['fpr'],
   );
+  out += `\nChat guard (opt-in per agent: user prompts of purpose-bound chat assistants) — deepset-test (held out), ${chatDeepset.rows} rows\n`;
+  out += line('  chat guard', chatDeepset.chat_guard);
+  out += line('  rules + chat guard', chatDeepset.rules_chat_guard);
+  out += line('  rules + ml + chat guard', chatDeepset.rules_ml_chat_guard);
+  out += `Chat guard false-positive rate on benign prompts it was not built for (why it is opt-in):\n`;
+  for (const [name, r] of Object.entries(chatBenign))
+    out += `  ${name.padEnd(24)} ${String(r.rows).padStart(5)} rows  chat guard ${pct(r.chat_guard['fpr'])}\n`;
   process.stdout.write(out);
 }

@@ -1,5 +1,6 @@
 import { resolveDetectorConfig } from '../detectors/config.ts';
 import type { Detector } from '../detectors/detector.ts';
+import { defaultAction, policyAction } from '../detectors/policy/default-actions.ts';
 import { redact } from '../detectors/redaction.ts';
 import { buildDetectorChain } from '../detectors/registry.ts';
 import type { AgentEvent } from '../schemas/generated/agent-event.ts';
@@ -63,18 +64,17 @@ export interface InlineChecker {
   readonly stats: { readonly detectorFailures: number };
 }
 
-/** Built-in action per finding type, used unless the agent's policy maps the type (`actions`). */
+/**
+ * Built-in action per finding type, used unless the agent's policy maps the type (`actions`). The
+ * same table as detect's (detectors/policy/default-actions.ts), so an inline verdict and the
+ * pipeline's verdict on the same event agree.
+ */
 export function defaultActionFor(type: string, severity: Severity): Action {
-  if (type.startsWith('secret.')) return 'block';
-  if (type.startsWith('injection.')) return severity === 'high' || severity === 'critical' ? 'block' : 'allow';
-  if (type.startsWith('pii.')) return 'redact';
-  if (type.startsWith('policy.')) return 'block';
-  return 'allow';
+  return defaultAction({ type, severity });
 }
 
 function actionFor(policy: Policy | null, type: string, severity: Severity): Action {
-  const mapped = policy?.actions[type] ?? policy?.actions[`${type.slice(0, type.indexOf('.'))}.*`];
-  return mapped ?? defaultActionFor(type, severity);
+  return (policy ? policyAction(policy.actions, type) : undefined) ?? defaultActionFor(type, severity);
 }
 
 function standingDecision(e: AgentEvent, s: StandingState, nowMs: number): Decision | null {

@@ -42,6 +42,9 @@ export const DEFAULT_ACTION_RULES: readonly DefaultRule[] = [
   // The classifier alone records and alerts: its measured false positives on hard tool results
   // (bench/RESULTS.md) are too many to block on. A policy opts in with `injection.ml: block`.
   { type: 'injection.ml', action: 'allow' },
+  // The chat guard flags requests to switch role or task, which are abuse for a purpose-bound
+  // assistant but only its operator knows the purpose: alert, and `injection.chat_guard: block` opts in.
+  { type: 'injection.chat_guard', action: 'allow' },
   { type: 'injection.*', minSeverity: 'high', action: 'block' },
   { type: 'injection.*', action: 'allow' },
   ...RUNAWAY.flatMap((type): DefaultRule[] => [

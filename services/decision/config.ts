@@ -19,6 +19,10 @@ const DecisionEnv = Type.Object({
   DECISION_MAX_BODY_BYTES: Type.Integer({ minimum: 1024, default: 1024 * 1024, description: 'Largest request body' }),
   DECISION_ML_CLASSIFIER: Type.Boolean({ default: false, description: 'Run the injection classifier inline too' }),
   DECISION_DISABLED_DETECTORS: Type.String({ default: '', description: 'Comma-separated detector or rule ids' }),
+  DECISION_CHAT_GUARD_AGENTS: Type.String({
+    default: '',
+    description: 'Comma-separated agent_id, tenant_id/agent_id or * whose user prompts the chat guard scores inline',
+  }),
   DECISION_OVERSIZED_CONTENT: Type.Union([Type.Literal('block'), Type.Literal('scan_prefix')], { default: 'block' }),
   DECISION_CACHE_MAX_ENTRIES: Type.Integer({ minimum: 1, default: 100_000, description: 'Standing decisions kept' }),
   DECISION_STANDING_TTL_MS: Type.Integer({
@@ -33,6 +37,7 @@ export interface DecisionConfig extends Omit<ReturnType<typeof readDecisionEnv>,
   readonly apiKeys: readonly ApiKeyEntry[];
   readonly tenants: readonly string[];
   readonly disabledDetectors: readonly string[];
+  readonly chatGuardAgents: readonly string[];
 }
 
 function readDecisionEnv(env: NodeJS.ProcessEnv) {
@@ -48,5 +53,6 @@ export function loadDecisionConfig(env: NodeJS.ProcessEnv = process.env): Readon
     apiKeys,
     tenants: Object.freeze([...new Set(apiKeys.map((k) => k.tenantId))]),
     disabledDetectors: Object.freeze(splitList(values.DECISION_DISABLED_DETECTORS)),
+    chatGuardAgents: Object.freeze(splitList(values.DECISION_CHAT_GUARD_AGENTS)),
   });
 }

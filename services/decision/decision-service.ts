@@ -40,7 +40,11 @@ export async function startDecisionService(
           kafka: config,
           registry: config,
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
-          detectors: { mlClassifier: config.DECISION_ML_CLASSIFIER, disabled: config.disabledDetectors },
+          detectors: {
+            mlClassifier: config.DECISION_ML_CLASSIFIER,
+            disabled: config.disabledDetectors,
+            settings: { chatGuardAgents: config.chatGuardAgents },
+          },
           oversizedContent: config.DECISION_OVERSIZED_CONTENT,
           cache: { maxEntries: config.DECISION_CACHE_MAX_ENTRIES, defaultTtlMs: config.DECISION_STANDING_TTL_MS },
           startTimeoutMs: config.DECISION_START_TIMEOUT_MS,

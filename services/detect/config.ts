@@ -25,6 +25,11 @@ const DetectEnv = Type.Object({
     default: 'none',
     description: 'comma-separated detector or rule ids; `none` runs every detector',
   }),
+  DETECT_CHAT_GUARD_AGENTS: Type.String({
+    default: 'none',
+    description:
+      'comma-separated agent_id, tenant_id/agent_id or * whose user prompts the chat guard scores (purpose-bound chat assistants); `none` for no agent',
+  }),
   DETECT_FROM_BEGINNING: Type.Boolean({ default: true }),
   DETECT_BASELINE_LOOKBACK_DAYS: Type.Integer({
     minimum: 0,
@@ -55,5 +60,6 @@ export function loadDetectConfig(env: NodeJS.ProcessEnv = process.env) {
   return Object.freeze({
     ...values,
     disabledDetectors: splitList(values.DETECT_DISABLED_DETECTORS).filter((d) => d !== 'none'),
+    chatGuardAgents: splitList(values.DETECT_CHAT_GUARD_AGENTS).filter((a) => a !== 'none'),
   });
 }

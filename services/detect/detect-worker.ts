@@ -8,7 +8,10 @@ import { runDetectors } from './detector-runner.ts';
  * once per thread when the module loads; every task then only scans.
  */
 const settings = (workerData ?? {}) as WorkerSettings;
-const chain = buildDetectorChain({ disabled: [...(settings.disabled ?? [])] });
+const chain = buildDetectorChain({
+  disabled: [...(settings.disabled ?? [])],
+  chatGuardAgents: [...(settings.chatGuardAgents ?? [])],
+});
 
 export default function detect(task: DetectionTask): DetectionResult {
   return runDetectors(chain, task.events);

@@ -24,4 +24,5 @@ export interface DetectionResult {
 /** Passed once to every worker as workerData (workers read no environment of their own). */
 export interface WorkerSettings {
   readonly disabled?: readonly string[];
+  readonly chatGuardAgents?: readonly string[];
 }

@@ -160,6 +160,9 @@ describe('decision config', () => {
     expect(c.tenants).toEqual([TENANT, 'globex']);
     expect(c.disabledDetectors).toEqual(['pii.ip_address', 'pii.phone']);
     expect(c.DECISION_MAX_BODY_BYTES).toBe(1024 * 1024);
+    expect(c.chatGuardAgents).toEqual([]);
+    const guarded = loadDecisionConfig({ DECISION_API_KEYS: KEYS, DECISION_CHAT_GUARD_AGENTS: 'acme/news-bot, *' });
+    expect(guarded.chatGuardAgents).toEqual(['acme/news-bot', '*']);
   });
 
   it('reports every malformed key entry by position, without echoing hashes', () => {
