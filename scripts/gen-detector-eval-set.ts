@@ -4,14 +4,34 @@
  * Includes hard negatives (order numbers, UUIDs, git SHAs, versions, timestamps, Luhn failures,
  * placeholder keys, numbered headings, product names, salutations without names) with no labels. Generated values are synthetic; none is a real person or key.
  *
- *   npx tsx scripts/gen-detector-eval-set.ts
+ *   npx tsx scripts/gen-detector-eval-set.ts [--seed N] [--out PATH]
+ *
+ * Without arguments it rewrites the committed evaluation set (seed 987654321). Tune heuristics on a
+ * development set drawn with another seed and written outside the repository, e.g.
+ * `--seed 1 --out /tmp/pii-dev.jsonl`, and only then look at the evaluation numbers.
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const OUT = join(import.meta.dirname, '..', 'test', 'fixtures', 'detectors', 'eval', 'pii-secrets.jsonl');
-let state = 987654321;
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return undefined;
+  const v = process.argv[i + 1];
+  if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
+  return v;
+}
+const EVAL_SEED = 987654321;
+const seedArg = arg('--seed');
+const SEED = seedArg === undefined ? EVAL_SEED : Number(seedArg);
+if (!Number.isInteger(SEED) || SEED < 0 || SEED > 0xffffffff) {
+  throw new Error(`--seed must be an integer in [0, 2^32), got ${seedArg}`);
+}
+const outArg = arg('--out');
+// Another seed must never overwrite the committed evaluation set.
+if (SEED !== EVAL_SEED && outArg === undefined) throw new Error('--seed other than the evaluation seed needs --out');
+const OUT = outArg ?? join(import.meta.dirname, '..', 'test', 'fixtures', 'detectors', 'eval', 'pii-secrets.jsonl');
+let state = SEED;
 function rnd(): number {
   state = (state + 0x6d2b79f5) >>> 0;
   let t = state;

@@ -80,7 +80,10 @@ describe('injection.chat_guard detector', () => {
     expect(chatGuardSelects(['tenant-a/agent-1'], e)).toBe(true);
     expect(chatGuardSelects(['tenant-b/agent-1', 'agent-2'], e)).toBe(false);
     expect(chatGuardSelects([], e)).toBe(false);
-    const other = createChatGuardDetectorFromModel(model, resolveDetectorConfig({ chatGuardAgents: ['tenant-b/agent-1'] }));
+    const other = createChatGuardDetectorFromModel(
+      model,
+      resolveDetectorConfig({ chatGuardAgents: ['tenant-b/agent-1'] }),
+    );
     expect(other.detect(e)).toEqual([]);
   });
   it('is a no-op in the default chain, where no agent is selected', () => {
@@ -89,7 +92,9 @@ describe('injection.chat_guard detector', () => {
     const found = chain.flatMap((d) => d.detect(makeEvent(OFF_TASK[0]!)));
     expect(found.some((f) => f.type === 'injection.chat_guard')).toBe(false);
     const opted = buildDetectorChain({ disabled: ['injection.ml'], chatGuardAgents: ['agent-1'] });
-    expect(opted.flatMap((d) => d.detect(makeEvent(OFF_TASK[0]!))).map((f) => f.type)).toContain('injection.chat_guard');
+    expect(opted.flatMap((d) => d.detect(makeEvent(OFF_TASK[0]!))).map((f) => f.type)).toContain(
+      'injection.chat_guard',
+    );
   });
   it('rejects malformed agent selectors at start-up', () => {
     expect(() => resolveDetectorConfig({ chatGuardAgents: [''] })).toThrow(DetectorConfigError);

@@ -93,6 +93,61 @@ describe('pii.postal_address', () => {
     expect(find('Hauptstraße 12, 10115 Berlin')[0]!.evidence).toBe('H. **, 10*** B.');
     expect(find('221B Baker Street, London NW1 6XE')[0]!.evidence).toBe('**** B. S., L. NW1 ***');
   });
+
+  describe('street forms beyond house number + English suffix', () => {
+    it.each([
+      ['PO Box 1234, Austin, TX 78701', 'PO Box 1234, Austin, TX 78701'],
+      ['send it c/o P.O. Box 77 please', 'P.O. Box 77'],
+      ['Postfach 10 02 30, 10115 Berlin', 'Postfach 10 02 30, 10115 Berlin'],
+      ['address: 13 rue de Rivoli, 75001 Paris', '13 rue de Rivoli, 75001 Paris'],
+      ["RDV au 2 place de l'Étoile, 75008 Paris.", "2 place de l'Étoile, 75008 Paris"],
+      ['Siège: 5 bis avenue Foch', '5 bis avenue Foch'],
+      ['Calle Mayor 10, 28013 Madrid', 'Calle Mayor 10, 28013 Madrid'],
+      ['indirizzo Via Roma 5, 00184 Roma', 'Via Roma 5, 00184 Roma'],
+      ['Loja na Rua Augusta 27', 'Rua Augusta 27'],
+      ['Treffpunkt Straße des 17. Juni 106', 'Straße des 17. Juni 106'],
+      ['Platz der Republik 1, 11011 Berlin', 'Platz der Republik 1, 11011 Berlin'],
+      ['ship it to 12 main st', '12 main st'],
+      ['address: 350 fifth avenue', '350 fifth avenue'],
+      ['Ship to: Acme 12 Main Street', '12 Main Street'],
+    ])('finds the address in %j', (text, want) => {
+      const found = find(text);
+      expect(found).toHaveLength(1);
+      expect(spanText(text, found[0]!)).toBe(want);
+      expectMasked(found[0]!, want);
+    });
+
+    it.each([
+      'Apollo 11 Landing Place was in the Sea of Tranquility',
+      'the new iPhone 15 Pro Way',
+      'Via Slack 2 times a day',
+      'Plaza Hotel 5 stars',
+      'Corso Python 3 for beginners',
+      'Straße des Lebens',
+      'the p.o. box is empty',
+      'Top 3 Square Meals',
+      'We sold 3 Avenue Chairs today',
+    ])('finds nothing in the hard negative %j', (text) => {
+      expect(find(text)).toEqual([]);
+    });
+
+    it.each([
+      ['lower-case words without an address keyword', 'we need 12 main st'],
+      ['an English street type without article, postcode or keyword', '3 Square Meals'],
+      ['a model name before the number and nothing after it', 'Apollo 11 Landing Place'],
+      ['a PO box without a number', 'PO Box'],
+      ['a type word glued to a longer word', 'Subvia Roma 5'],
+    ])('rejects the near miss with %s', (_, text) => {
+      expect(find(text)).toEqual([]);
+    });
+
+    it('scores a bare foreign street below one with a postcode', () => {
+      const [bare] = find('Calle Mayor 10');
+      const [withZip] = find('Calle Mayor 10, 28013 Madrid');
+      expect(bare!.severity).toBe('low');
+      expect(bare!.score).toBeLessThan(withZip!.score);
+    });
+  });
 });
 
 describe('maskAddress', () => {
@@ -149,7 +204,7 @@ describe('pii.person_name', () => {
     ['a one-word name after a greeting', 'Hi John, see you'],
     ['a greeting without the comma of a letter', 'Dear John Smith and the team'],
     ['lower-case words after the keyword', 'my name is jane roe'],
-    ['a name without any keyword', 'Jane Roe called about the refund'],
+    ['a name with neither a cue word nor a person verb', 'Jane Roe is on the list'],
   ])('rejects the near miss with %s', (_, text) => {
     expect(find(text)).toEqual([]);
   });
@@ -171,6 +226,84 @@ describe('pii.person_name', () => {
     expect(find('{"name": "Anna Weber", "plan": "basic"}')).toEqual([]);
     expect(find('Here is the data. Name: Anna Weber')).toHaveLength(1);
     expect(find('File name: Anna Weber')).toEqual([]);
+  });
+
+  describe('names after workflow cues and person fields', () => {
+    it.each([
+      ['Assigned to Jane Roe', 'Jane Roe'],
+      ["Reviewed by Patrick O'Brien.", "Patrick O'Brien"],
+      ['Attn: Lukas McDonald', 'Lukas McDonald'],
+      ['c/o Anne-Marie Dubois, 12 Main St', 'Anne-Marie Dubois'],
+      ['Zu Händen Jürgen Müller', 'Jürgen Müller'],
+      ['Assignee: Jane Roe', 'Jane Roe'],
+      ['{"author": "Jane Roe", "sha": "abc"}', 'Jane Roe'],
+      ['Ms van der Berg called twice.', 'van der Berg'],
+      ['Dr. Anna Oetker will review the scan.', 'Anna Oetker'],
+    ])('finds the name in %j', (text, want) => {
+      const found = find(text);
+      expect(found).toHaveLength(1);
+      expect(spanText(text, found[0]!)).toBe(want);
+    });
+
+    it.each([
+      'Assigned to Sprint Planning',
+      'Reviewed by Security Team',
+      'assigned to Platform Engineering',
+      'owner: Platform Team',
+      'Dr. Oetker Pizza is on sale',
+      'Dr. Pepper and Mr. Clean',
+    ])('finds nothing in the hard negative %j', (text) => {
+      expect(find(text)).toEqual([]);
+    });
+
+    it.each([
+      ['a single word after the cue', 'Assigned to Jane'],
+      ['a lower-case name after the cue', 'assigned to jane roe'],
+      ['a cue glued to a longer word', 'unassigned to Jane Roe'],
+    ])('rejects the near miss with %s', (_, text) => {
+      expect(find(text)).toEqual([]);
+    });
+  });
+
+  describe('a full name as the subject of a person verb', () => {
+    it.each([
+      ['Jane Roe called about the refund.', 'Jane Roe'],
+      ['Meeting notes: Anna Weber agreed to the plan.', 'Anna Weber'],
+      ['Yesterday Lukas McDonald has already phoned twice.', 'Lukas McDonald'],
+      ["Thanks! Mei O'Brien wrote back.", "Mei O'Brien"],
+      ['Deniz García López asked for a refund', 'Deniz García López'],
+      ['Anna Schmidt hat angerufen.', 'Anna Schmidt'],
+    ])('finds the name in %j', (text, want) => {
+      const found = find(text);
+      expect(found).toHaveLength(1);
+      expect(spanText(text, found[0]!)).toBe(want);
+      // No cue word: the weakest name rule.
+      expect(found[0]!.score).toBe(0.55);
+      expect(found[0]!.severity).toBe('low');
+    });
+
+    it.each([
+      'The Rolling Stones said no.',
+      'IBM Research Labs said it works.',
+      'GitHub Actions reported a failure.',
+      'Windows Defender reported a threat.',
+      'Customer Success confirmed the renewal.',
+      'Tech Lead approved the change.',
+      'so-called Smart Contracts',
+      'She said the Build Team called.',
+    ])('finds nothing in the hard negative %j', (text) => {
+      expect(find(text)).toEqual([]);
+    });
+
+    it.each([
+      ['a single capitalised word', 'Anna called twice'],
+      ['four capitalised words before the verb', 'Northwind Traders Sales Portal said hi'],
+      ['a lower-case name', 'jane roe called'],
+      ['the verb inside a longer word', 'Jane Roe recalled the order'],
+      ['a line break between name and verb', 'Jane Roe\ncalled'],
+    ])('rejects the near miss with %s', (_, text) => {
+      expect(find(text)).toEqual([]);
+    });
   });
 
   it('masks to initials', () => {
