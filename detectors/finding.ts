@@ -18,14 +18,11 @@ export function raiseSeverity(s: Severity, steps = 1): Severity {
  * A retried event yields the same finding ids, so downstream inserts deduplicate.
  */
 export function findingId(eventId: string, detector: string, type: string, spans: readonly Span[]): string {
-  const h = createHash('sha256');
-  h.update(eventId);
-  h.update('\0');
-  h.update(detector);
-  h.update('\0');
-  h.update(type);
-  for (const s of spans) h.update(`\0${s.field}:${s.start}:${s.end}`);
-  return h.digest('hex').slice(0, 32);
+  // One update of the joined string hashes the same bytes as one update per part (every part
+  // boundary is a NUL, so no surrogate pair forms across it) with one native call instead of 5+.
+  let input = `${eventId}\0${detector}\0${type}`;
+  for (const s of spans) input += `\0${s.field}:${s.start}:${s.end}`;
+  return createHash('sha256').update(input).digest('hex').slice(0, 32);
 }
 
 export interface FindingInput {

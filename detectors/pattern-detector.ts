@@ -3,7 +3,7 @@ import type { AgentEvent } from '../schemas/generated/agent-event.ts';
 import type { Finding } from '../schemas/generated/finding.ts';
 import type { Detector, DetectorConfig } from './detector.ts';
 import { buildFinding, type Severity } from './finding.ts';
-import { PatternPrefilter } from './pattern-prefilter.ts';
+import { PatternPrefilter, type PrefilterRange, WIDEN_MIN_RANGE, widenRepetitions } from './pattern-prefilter.ts';
 import { type FieldName, scannedFields, truncationAttributes } from './text-fields.ts';
 
 /** What a rule's validator sees for one regex match. Offsets are UTF-16 code units into `text`. */
@@ -80,9 +80,9 @@ export function valueShape(pattern: string): ValueShape {
 }
 
 /**
- * True when a rule can use the fast span path: the value is the whole match, there is no other
- * named group for the validator, and no anchor or word-boundary assertion other than a trailing
- * `\\b`, so searching a view that starts mid-text cannot see a different context than the full text.
+ * True when the value is the whole match, there is no other named group, and no anchor or
+ * word-boundary assertion other than a trailing `\\b`. Such rules once had a path of their own whose
+ * validators saw `{ v: value }` as groups; `Compiled.valueGroup` keeps that, so no validator input changed.
  */
 export function fastPathEligible(pattern: string): boolean {
   if (valueShape(pattern) !== 'whole') return false;
@@ -102,19 +102,96 @@ export function fastPathEligible(pattern: string): boolean {
   return true;
 }
 
-/** The same pattern without its value group, so RE2 never runs its submatch engine. */
-function withoutValueGroup(pattern: string): string {
-  return pattern.replace('(?P<v>', '(?:');
+/** True when the pattern has an assertion (`\\b`, `\\B`, `^`, `$`, `\\A`, `\\z`) anywhere outside a class. */
+export function hasAssertion(pattern: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\') {
+      const next = pattern[++i];
+      if (!inClass && (next === 'b' || next === 'B' || next === 'A' || next === 'z')) return true;
+    } else if (inClass) inClass = ch !== ']';
+    else if (ch === '[') inClass = true;
+    else if (ch === '^' || ch === '$') return true;
+  }
+  return false;
 }
+
+/**
+ * How a rule's matches are found after the Set reported it:
+ * - `candidates`: the value is the whole match and no other named group is needed. Candidate
+ *   starts come from the widened pattern on a view, and the rule's own pattern anchored at each
+ *   start in the whole text decides (assertions see their real context there).
+ * - `capture`: as `candidates`, then the rule's pattern with its groups runs on the matched bytes
+ *   alone for the groups. Only without assertions, which could see the view's edges.
+ * - `exec`: the global exec over the whole text (assertions and groups, e.g. `\\b(?P<k>…)…(?P<v>…)`).
+ */
+export type MatchPath = 'candidates' | 'capture' | 'exec';
+
+export function matchPath(pattern: string): MatchPath {
+  const groups = pattern.split('(?P<').length - 1;
+  if (valueShape(pattern) === 'whole' && groups <= 1) return 'candidates';
+  return hasAssertion(pattern) ? 'exec' : 'capture';
+}
+
+/** The pattern with every named group made non-capturing, so RE2 never runs its submatch engine. */
+export function withoutNamedGroups(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '\\') {
+      out += pattern.slice(i, i + 2);
+      i++;
+    } else if (inClass) {
+      inClass = ch !== ']';
+      out += ch;
+    } else if (ch === '[') {
+      inClass = true;
+      out += ch;
+      // A `]` right after `[` or `[^` is a member of the class.
+      if (pattern[i + 1] === '^') out += pattern[++i];
+      if (pattern[i + 1] === ']') out += pattern[++i];
+    } else if (pattern.startsWith('(?P<', i)) {
+      out += '(?:';
+      i = pattern.indexOf('>', i);
+    } else out += ch;
+  }
+  return out;
+}
+
+/**
+ * Candidates a rule's own pattern rejects before the rule falls back to the exact global exec for
+ * the rest of the field. Widened candidates rarely fail on real text; the bound keeps text crafted
+ * to fail them from costing more than a few extra searches.
+ */
+const MAX_FAILED_CANDIDATES = 16;
 
 interface Compiled {
   readonly rule: PatternRule;
   /** Global matcher with captures, for rules that need groups or a value span inside the match. */
   readonly re: RE2;
   readonly shape: ValueShape;
-  /** Fast path: unanchored search for the start, then a sticky test at the start for the end. */
-  readonly search: RE2 | null;
+  readonly path: MatchPath;
+  /**
+   * Not on the `exec` path: `find` is the pattern without named groups and with wide bounded
+   * repetitions widened (`widenRepetitions`), so it matches wherever the rule does and its DFA has
+   * far fewer states to build; `sticky` is the rule's own pattern without groups, anchored at each
+   * candidate start in the whole text, which decides whether and where a match ends. On the realistic
+   * mix this cut the span search of a rule like tool abuse (`{0,80}`) from ~35 to ~9 µs per field.
+   */
+  readonly find: RE2 | null;
   readonly sticky: RE2 | null;
+  /** Validators of rules that took the former fast path saw `{ v: value }`; the others see the groups exec gives. */
+  readonly valueGroup: boolean;
+}
+
+/** What `exec` on a Buffer returns (the re2 typings do not export it). */
+interface ExecMatch {
+  readonly index: number;
+  readonly 0: Buffer;
+  readonly groups?: Readonly<Record<string, Buffer>>;
+  readonly indices?: RegExpIndicesArray;
 }
 
 interface Candidate {
@@ -157,13 +234,16 @@ export function createPatternDetector(
   const active = rules.filter((r) => !cfg.disabled.includes(r.id) && !cfg.disabled.includes(r.type));
   const compiled: Compiled[] = active.map((rule) => {
     const shape = valueShape(rule.pattern);
-    const fast = fastPathEligible(rule.pattern);
+    const path = matchPath(rule.pattern);
+    const plain = withoutNamedGroups(rule.pattern);
     return {
       rule,
       shape,
+      path,
       re: new RE2(rule.pattern, shape === 'indices' ? 'gdu' : 'gu'),
-      search: fast ? new RE2(withoutValueGroup(rule.pattern), 'u') : null,
-      sticky: fast ? new RE2(withoutValueGroup(rule.pattern), 'yu') : null,
+      find: path === 'exec' ? null : new RE2(widenRepetitions(plain, WIDEN_MIN_RANGE), 'u'),
+      sticky: path === 'exec' ? null : new RE2(plain, 'yu'),
+      valueGroup: fastPathEligible(rule.pattern) || rule.pattern.includes('(?P<v>'),
     };
   });
   const range = prefilter.register(active.map((r) => r.pattern));
@@ -175,6 +255,8 @@ export function createPatternDetector(
     for (const f of scannedFields(e, cfg.maxScanChars)) {
       const text = f.text;
       const scan = prefilter.scan(f.field, text);
+      // Most fields hit none of this detector's rules: skip the per-field set-up below.
+      if (!hitsInRange(scan.hits, range)) continue;
       const u = scan.utf8;
       const bytes = u.bytes;
       const candidates: Candidate[] = [];
@@ -197,7 +279,7 @@ export function createPatternDetector(
             const g: Record<string, string | undefined> = {};
             for (const k in groupBytes) g[k] = k === 'v' ? value : groupBytes[k]?.toString('utf8');
             groups = g;
-          } else if (c.search) groups = { v: value };
+          } else if (c.valueGroup) groups = { v: value };
           const verdict = c.rule.validate
             ? c.rule.validate({ value, start, end, text, groups, field: f.field, kind: e.kind }, cfg)
             : true;
@@ -206,42 +288,82 @@ export function createPatternDetector(
           candidates.push({ c, start: accepted.start ?? start, end: accepted.end ?? end, accepted });
           return ++count < cfg.maxFindingsPerRule;
         };
-        if (c.search && c.sticky) {
-          // Start of the leftmost match at or after `pos` by searching a view (no result object), then
-          // its end by an anchored test at that start in the full text: the same match exec would give.
+        const re = c.re;
+        /** The value span of exec result `m` found at byte `base`, as [start, end) bytes. */
+        const valueSpan = (m: ExecMatch, base: number): [number, number] => {
+          const v = m.groups?.['v'];
+          const b0 = base + m.index;
+          const b1 = b0 + m[0].length;
+          if (v === undefined) return [b0, b1];
+          if (c.shape === 'suffix') return [b1 - v.length, b1];
+          const span = c.shape === 'indices' ? m.indices?.groups?.['v'] : undefined;
+          return span ? [base + span[0], base + span[1]] : [b0, b1];
+        };
+        let from = 0;
+        const sticky = c.sticky;
+        const find = c.find;
+        if (find && sticky) {
+          // The leftmost match at or after `pos`, as exec would find it: candidate starts from the
+          // widened pattern on a view (no result object), each tried with the rule's own pattern
+          // anchored there in the whole text. The view hides the byte before `pos` from assertions
+          // (`\b`, `^`), so `pos` itself is tried first; later starts see their context in the view.
+          const endAt = (b0: number): number => {
+            sticky.lastIndex = b0;
+            return sticky.test(bytes) ? sticky.lastIndex : -1;
+          };
           let pos = 0;
+          let failed = 0;
+          let exact = false;
           while (pos <= bytes.length) {
-            const rel = c.search.search(pos === 0 ? bytes : bytes.subarray(pos));
-            if (rel < 0) break;
+            let b0 = pos;
+            let b1 = pos > 0 ? endAt(pos) : -1;
+            if (b1 < 0) {
+              const rel = find.search(pos === 0 ? bytes : bytes.subarray(pos));
+              if (rel < 0) break;
+              b0 = pos + rel;
+              b1 = rel === 0 && pos > 0 ? -1 : endAt(b0);
+              if (b1 < 0) {
+                if (++failed > MAX_FAILED_CANDIDATES) {
+                  from = nextChar(bytes, b0);
+                  exact = true;
+                  break;
+                }
+                pos = nextChar(bytes, b0);
+                continue;
+              }
+            }
             // Rejected candidates count too: a field of 1 MB of digits must not run 50k validations.
             if (++attempts > maxAttempts) break;
-            const b0 = pos + rel;
-            c.sticky.lastIndex = b0;
-            const b1 = c.sticky.test(bytes) ? c.sticky.lastIndex : b0;
             pos = b1 > b0 ? b1 : nextChar(bytes, b0);
-            if (b1 > b0 && !consider(b0, b1, undefined)) break;
+            if (b1 === b0) continue;
+            if (c.path === 'candidates') {
+              if (!consider(b0, b1, undefined)) break;
+              continue;
+            }
+            // Without assertions the pattern matches the matched bytes alone exactly as it did in the
+            // text, so its groups come from a run over those few bytes. Anything else is a bug: redo
+            // the rest of the field with exec rather than guess.
+            re.lastIndex = 0;
+            const m = re.exec(bytes.subarray(b0, b1));
+            if (m === null || m.index !== 0 || m[0].length !== b1 - b0) {
+              attempts--;
+              from = b0;
+              exact = true;
+              break;
+            }
+            const [v0, v1] = valueSpan(m, b0);
+            if (!consider(v0, v1, m.groups)) break;
           }
-          continue;
+          if (!exact) continue;
         }
-        const re = c.re;
-        re.lastIndex = 0;
+        re.lastIndex = from;
         for (let m = re.exec(bytes); m !== null; m = re.exec(bytes)) {
           if (++attempts > maxAttempts) break;
-          const matchLen = m[0].length;
-          if (matchLen === 0) {
+          if (m[0].length === 0) {
             re.lastIndex = nextChar(bytes, re.lastIndex);
             continue;
           }
-          const v = m.groups?.['v'];
-          let b0 = m.index;
-          let b1 = m.index + matchLen;
-          if (v !== undefined) {
-            if (c.shape === 'suffix') b0 = b1 - v.length;
-            else if (c.shape === 'indices') {
-              const span = m.indices?.groups?.['v'];
-              if (span) [b0, b1] = span;
-            }
-          }
+          const [b0, b1] = valueSpan(m, 0);
           if (!consider(b0, b1, m.groups)) break;
         }
       }
@@ -267,6 +389,11 @@ export function createPatternDetector(
   }
 
   return { id, version, detect };
+}
+
+function hitsInRange(hits: readonly number[], range: PrefilterRange): boolean {
+  for (const h of hits) if (h >= range.offset && h < range.offset + range.length) return true;
+  return false;
 }
 
 function resolveOverlaps(cands: Candidate[]): Candidate[] {

@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import RE2 from 're2';
 import { describe, expect, it } from 'vitest';
 import { resolveDetectorConfig } from '../../../detectors/config.ts';
-import { createInjectionRulesDetector } from '../../../detectors/injection/rules-detector.ts';
-import { PatternPrefilter } from '../../../detectors/pattern-prefilter.ts';
-import { createPiiDetector } from '../../../detectors/pii/index.ts';
+import { createInjectionRulesDetector, injectionRules } from '../../../detectors/injection/rules-detector.ts';
+import { PatternPrefilter, WIDEN_MIN_RANGE, widenRepetitions } from '../../../detectors/pattern-prefilter.ts';
+import { createPiiDetector, piiRules } from '../../../detectors/pii/index.ts';
 import { buildDetectorChain } from '../../../detectors/registry.ts';
-import { createSecretsDetector } from '../../../detectors/secrets/index.ts';
+import { createSecretsDetector, secretRules } from '../../../detectors/secrets/index.ts';
 import { makeEvent } from './event.ts';
 
 const cfg = resolveDetectorConfig({});
@@ -58,5 +61,39 @@ describe('PatternPrefilter shared by a chain', () => {
     expect(p.scan('tool.arguments', 'bar').hits).toEqual([1]);
     expect(p.scan('content.text', 'a foo12 and baz').hits).toEqual([0, 2, 3]);
     expect(() => p.register(['late'])).toThrow(/after the first scan/);
+  });
+});
+
+describe('widened repetitions in the union Set', () => {
+  it('widens wide bounded repetitions only, outside classes, escapes and quoted text', () => {
+    expect(widenRepetitions('a{1,64}b{1,8}c{0,8}?', 8)).toBe('a{1,}b{1,8}c{0,}?');
+    expect(widenRepetitions('[{1,64}]x{2,30}\\{1,64}', 8)).toBe('[{1,64}]x{2,}\\{1,64}');
+    expect(widenRepetitions('\\x{E0000}{0,20}[]{1,9}]{0,20}[^]a]{3,40}', 8)).toBe(
+      '\\x{E0000}{0,}[]{1,9}]{0,}[^]a]{3,}',
+    );
+    expect(widenRepetitions('[[:alpha:]{]{1,20}', 8)).toBe('[[:alpha:]{]{1,}');
+    expect(widenRepetitions('\\Qa{1,20}\\E', 8)).toBe('\\Qa{1,20}\\E');
+    expect(widenRepetitions('a{2}b{3,}c{1,2}', 0)).toBe('a{2}b{3,}c{1,}');
+  });
+
+  it('matches wherever the rule matches, for every built-in rule on its own fixtures', () => {
+    const rules = [...piiRules, ...secretRules, ...injectionRules()];
+    const texts = ['pii', 'secrets', 'injection'].flatMap((family) =>
+      readFileSync(join(import.meta.dirname, `../../fixtures/detectors/${family}/cases.jsonl`), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => (JSON.parse(l) as { text: string }).text),
+    );
+    let matched = 0;
+    for (const r of rules) {
+      const exact = new RE2(r.pattern, 'u');
+      const wide = new RE2(widenRepetitions(r.pattern, WIDEN_MIN_RANGE), 'u');
+      for (const t of texts) {
+        if (!exact.test(t)) continue;
+        matched++;
+        expect(wide.test(t), `${r.type} ${r.pattern}`).toBe(true);
+      }
+    }
+    expect(matched).toBeGreaterThan(100);
   });
 });

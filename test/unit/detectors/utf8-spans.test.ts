@@ -5,8 +5,11 @@ import { injectionRules } from '../../../detectors/injection/rules-detector.ts';
 import {
   createPatternDetector,
   fastPathEligible,
+  hasAssertion,
+  matchPath,
   type PatternRule,
   valueShape,
+  withoutNamedGroups,
 } from '../../../detectors/pattern-detector.ts';
 import { piiRules } from '../../../detectors/pii/index.ts';
 import { secretRules } from '../../../detectors/secrets/index.ts';
@@ -138,4 +141,75 @@ describe('Buffer-based pattern detector', () => {
       expect(compared).toBeGreaterThan(0);
     });
   }
+});
+
+describe('match paths', () => {
+  it('routes each pattern by value shape, groups and assertions', () => {
+    expect(matchPath('(?P<v>[0-9]{4})')).toBe('candidates');
+    expect(matchPath('(?i)\\bignore\\s+all')).toBe('candidates');
+    expect(matchPath('key=(?P<v>[a-z]+)')).toBe('capture');
+    expect(matchPath('(?P<k>key)=(?P<v>[a-z^$]+)')).toBe('capture');
+    expect(matchPath('\\bkey=(?P<v>[a-z]+)')).toBe('exec');
+    expect(matchPath('(?:^|x)key=(?P<v>[a-z]+)')).toBe('exec');
+    expect(hasAssertion('[\\b^$]x\\$')).toBe(false);
+    expect(hasAssertion('a\\z')).toBe(true);
+  });
+  it('drops group names only where they open a group', () => {
+    expect(withoutNamedGroups('(?P<k>a)\\(?P<x>[(?P<]')).toBe('(?:a)\\(?P<x>[(?P<]');
+    expect(withoutNamedGroups('[]](?P<v>b)')).toBe('[]](?:b)');
+  });
+
+  // Each case targets one corner of the candidate search: a widened candidate the rule rejects,
+  // more rejected candidates than the budget (exact fallback), assertions at the edge of a view,
+  // back-to-back matches, empty matches, groups from the matched bytes, non-ASCII offsets.
+  const cases: [string, string][] = [
+    ['(?P<v>a{1,10}b)', 'aaaaaaaaaaaaaaab ab aaaaaaaaaaaaaaaaaaaaaaaaab'],
+    ['x[0-9]{1,10}y', `${'x123456789012y '.repeat(40)}x1y ü x22y`],
+    ['(?i)\\bfoo[a-z]{0,20}', 'foofoo xfoo foo_ foo,foo Grüße foobar'],
+    ['\\Bbar', 'bar xbar xbarbar bar'],
+    ['(?:^|[.!?]\\s*)now you are', 'now you are. now you are xnow you are!now you are'],
+    ['(?P<v>a*)', 'baab aaa b'],
+    ['key=(?P<v>[a-z]{2,12})', 'key=abcdefghijklmnop key=ab key=a ékey=xyz'],
+    ['(?P<k>[a-z]+)=(?P<v>[0-9]{1,9})!', 'ab=1234567890! cd=12! ü=3! ef=4!'],
+    [
+      '(?i)send\\s+(?:the\\s+)?files?(?:[^.\\n]|\\.\\S){0,20}?\\bto\\s+https?://',
+      `send the file ${'x'.repeat(30)} to https://a send files to http://b`,
+    ],
+  ];
+  it('finds exactly what exec over the whole string finds', () => {
+    const cfg = resolveDetectorConfig();
+    let compared = 0;
+    for (const [pattern, text] of cases) {
+      const rule: PatternRule = {
+        id: 'test.rule',
+        version: '1',
+        type: 'test.rule',
+        severity: 'low',
+        score: 0.5,
+        pattern,
+        validate: (m) => ({ attributes: { groups: JSON.stringify(m.groups) } }),
+        mask: () => 'x',
+      };
+      const d = createPatternDetector('test', '1', [rule], cfg);
+      const findings = d.detect(makeEvent(text));
+      const got = findings.map((f) => `${f.spans[0]!.start}:${f.spans[0]!.end}`);
+      const re = new RE2(pattern, 'gdu');
+      const want: string[] = [];
+      const wantGroups: string[] = [];
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        if (m[0].length === 0) {
+          re.lastIndex += 1;
+          continue;
+        }
+        const span = m.indices?.groups?.['v'] ?? m.indices?.[0];
+        want.push(`${span?.[0] ?? m.index}:${span?.[1] ?? m.index + m[0].length}`);
+        wantGroups.push(JSON.stringify({ ...m.groups }));
+      }
+      expect(got, pattern).toEqual(want);
+      // Rules with groups besides the value get them from exec on the matched bytes alone.
+      if (pattern.includes('(?P<k>')) expect(findings.map((f) => f.attributes['groups'])).toEqual(wantGroups);
+      compared += want.length;
+    }
+    expect(compared).toBeGreaterThan(20);
+  });
 });
