@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import type { AgentEvent } from '../../schemas/generated/index.ts';
 import type { DetectionResult, WorkerSettings } from './detection-task.ts';
 
-const WORKER = fileURLToPath(new URL('./detect-worker.ts', import.meta.url));
+const WORKER = fileURLToPath(new URL('./detect-worker-entry.mjs', import.meta.url));
 
 export interface PoolOptions {
   threads: number;
