@@ -119,17 +119,18 @@ const rules = createInjectionRulesDetector(cfg);
 const ml = createInjectionMlDetector(cfg);
 const rulesFlag = (fs: Finding[]) => fs.some((f) => f.score >= 0.5);
 
+function add(k: Counts & { tn: number }, pred: boolean, y: number): void {
+  if (pred && y) k.tp++;
+  else if (pred) k.fp++;
+  else if (y) k.fn++;
+  else k.tn++;
+}
+
 function evalInjection(rows: InjRow[]) {
   const c = {
     rules: { tp: 0, fp: 0, fn: 0, tn: 0 },
     ml: { tp: 0, fp: 0, fn: 0, tn: 0 },
     combined: { tp: 0, fp: 0, fn: 0, tn: 0 },
-  };
-  const add = (k: Counts & { tn: number }, pred: boolean, y: number) => {
-    if (pred && y) k.tp++;
-    else if (pred) k.fp++;
-    else if (y) k.fn++;
-    else k.tn++;
   };
   for (const r of rows) {
     const e = makeEvent(r.text, r.kind ?? 'model_request');
@@ -180,12 +181,6 @@ function evalChatGuard(rows: InjRow[]) {
     chat_guard: { tp: 0, fp: 0, fn: 0, tn: 0 },
     rules_chat_guard: { tp: 0, fp: 0, fn: 0, tn: 0 },
     rules_ml_chat_guard: { tp: 0, fp: 0, fn: 0, tn: 0 },
-  };
-  const add = (k: Counts & { tn: number }, pred: boolean, y: number) => {
-    if (pred && y) k.tp++;
-    else if (pred) k.fp++;
-    else if (y) k.fn++;
-    else k.tn++;
   };
   for (const r of rows) {
     // The chat guard reads what a user typed: every row is scored as a model request.

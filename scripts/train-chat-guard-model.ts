@@ -35,6 +35,7 @@ import {
 import { type ChatGuardModelFile, createChatGuardModel } from '../detectors/injection/chat-guard/model.ts';
 import { normaliseInto } from '../detectors/injection/ml/features.ts';
 import { seededRandom } from '../services/lib/seeded-random.ts';
+import { chooseThreshold, quantise, sigmoid, type ThresholdChoice } from './lib/classifier-training.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const TRAIN =
@@ -72,10 +73,6 @@ function toDoc(row: Row): Doc {
   const set = new Set<number>();
   forEachChatFeature(norm, n, (f) => set.add(f));
   return { feats: Int32Array.from([...set].sort((a, b) => a - b)), y: row.label };
-}
-
-function sigmoid(z: number): number {
-  return 1 / (1 + Math.exp(-z));
 }
 
 function predict(w: Float64Array, b: number, d: Doc): number {
@@ -123,40 +120,6 @@ function fitModel(docs: Doc[], l2: number): { w: Float64Array; b: number } {
   return { w, b };
 }
 
-interface Choice {
-  threshold: number;
-  f1: number;
-  fpr: number;
-  recall: number;
-  precision: number;
-}
-
-/** Max F1 with FPR <= MAX_FPR on a 0.01 grid; ties take the middle of the tied range. */
-function chooseThreshold(scores: { p: number; y: number }[]): Choice {
-  const negatives = scores.filter((s) => s.y === 0).length;
-  const grid: Choice[] = [];
-  for (let k = 5; k <= 95; k++) {
-    const th = k / 100;
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (const s of scores) {
-      if (s.p >= th) {
-        if (s.y === 1) tp++;
-        else fp++;
-      } else if (s.y === 1) fn++;
-    }
-    const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
-    const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
-    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-    grid.push({ threshold: th, f1, fpr: fp / Math.max(1, negatives), recall, precision });
-  }
-  const ok = grid.filter((c) => c.fpr <= MAX_FPR);
-  const best = Math.max(...ok.map((c) => c.f1));
-  const tied = ok.filter((c) => c.f1 === best);
-  return tied[Math.floor((tied.length - 1) / 2)]!;
-}
-
 /** Stratified folds: rows of each label shuffled with a fixed seed and dealt round-robin. */
 function folds(docs: Doc[]): number[] {
   const rnd = seededRandom(SEED);
@@ -174,21 +137,12 @@ function folds(docs: Doc[]): number[] {
   return fold;
 }
 
-function quantise(w: Float64Array): { q: Int16Array; scale: number } {
-  let maxAbs = 0;
-  for (const x of w) maxAbs = Math.max(maxAbs, Math.abs(x));
-  const scale = maxAbs > 0 ? maxAbs / 32767 : 1;
-  const q = new Int16Array(w.length);
-  for (let i = 0; i < w.length; i++) q[i] = Math.round(w[i]! / scale);
-  return { q, scale };
-}
-
 const rows = readRows(TRAIN);
 const docs = rows.map(toDoc);
 const fold = folds(docs);
 process.stdout.write(`chat guard: ${docs.length} training rows (${docs.filter((d) => d.y === 1).length} injections)\n`);
 
-let chosen: { l2: number; choice: Choice; oof: { p: number; y: number }[] } | undefined;
+let chosen: { l2: number; choice: ThresholdChoice; oof: { p: number; y: number }[] } | undefined;
 for (const l2 of L2_GRID) {
   const oof: { p: number; y: number }[] = [];
   for (let k = 0; k < FOLDS; k++) {
@@ -200,7 +154,7 @@ for (const l2 of L2_GRID) {
       if (fold[i] === k) oof.push({ p: predict(w, b, d), y: d.y });
     });
   }
-  const choice = chooseThreshold(oof);
+  const choice = chooseThreshold(oof, MAX_FPR);
   process.stdout.write(
     `  l2=${l2}  out-of-fold F1 ${choice.f1.toFixed(3)} P ${choice.precision.toFixed(3)} R ${choice.recall.toFixed(3)} ` +
       `FPR ${(100 * choice.fpr).toFixed(1)}% at threshold ${choice.threshold}\n`,

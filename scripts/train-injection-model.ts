@@ -48,6 +48,7 @@ import {
 } from '../detectors/injection/ml/features.ts';
 import { createInjectionModel, type InjectionModelFile } from '../detectors/injection/ml/model.ts';
 import { seededRandom } from '../services/lib/seeded-random.ts';
+import { chooseThreshold as chooseAt, quantise, sigmoid } from './lib/classifier-training.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const DEEPSET_TRAIN =
@@ -162,10 +163,6 @@ function toDoc(row: Row, deepset: boolean): Doc {
   return { row, deepset, examples };
 }
 
-function sigmoid(z: number): number {
-  return 1 / (1 + Math.exp(-z));
-}
-
 function train(examples: Example[], l2: number, sourceWeight: number, seed: number): { w: Float64Array; b: number } {
   const rnd = seededRandom(seed);
   const w = new Float64Array(FEATURE_DIM);
@@ -211,51 +208,8 @@ function train(examples: Example[], l2: number, sourceWeight: number, seed: numb
   return { w, b };
 }
 
-/** int16 weights and their scale, exactly as the model file stores them. */
-function quantise(w: Float64Array): { q: Int16Array; scale: number } {
-  let maxAbs = 0;
-  for (const v of w) maxAbs = Math.max(maxAbs, Math.abs(v));
-  const scale = maxAbs > 0 ? maxAbs / 32767 : 1;
-  const q = new Int16Array(w.length);
-  for (let i = 0; i < w.length; i++) q[i] = Math.round(w[i]! / scale);
-  return { q, scale };
-}
-
-interface Choice {
-  threshold: number;
-  f1: number;
-  fpr: number;
-  recall: number;
-  n: number;
-}
-
-/**
- * Max F1 with FPR <= maxFpr on a 0.01 grid. When several thresholds tie (separable training folds),
- * the middle of the tied range is taken rather than its lowest end, for margin on both sides.
- */
-function chooseThreshold(scores: { p: number; y: number }[], maxFpr = MAX_FPR): Choice {
-  const negatives = scores.filter((s) => s.y === 0).length;
-  const grid: Choice[] = [];
-  for (let k = 5; k <= 99; k++) {
-    const th = k / 100;
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (const s of scores) {
-      if (s.p >= th) {
-        if (s.y === 1) tp++;
-        else fp++;
-      } else if (s.y === 1) fn++;
-    }
-    const fpr = fp / Math.max(1, negatives);
-    const f1 = (2 * tp) / Math.max(1, 2 * tp + fp + fn);
-    if (fpr <= maxFpr) grid.push({ threshold: th, f1, fpr, recall: tp / Math.max(1, tp + fn), n: scores.length });
-  }
-  if (grid.length === 0) return { threshold: 0.99, f1: 0, fpr: 1, recall: 0, n: scores.length };
-  const bestF1 = Math.max(...grid.map((g) => g.f1));
-  const tied = grid.filter((g) => g.f1 >= bestF1 - 1e-9);
-  return tied[Math.floor(tied.length / 2)]!;
-}
+/** Max F1 at this training's allowed false-positive rate unless told otherwise. */
+const chooseThreshold = (scores: { p: number; y: number }[], maxFpr = MAX_FPR) => chooseAt(scores, maxFpr);
 
 const deepset = readJsonl(DEEPSET_TRAIN);
 const synth = readJsonl(SYNTH_TRAIN);

@@ -1,4 +1,5 @@
 import { normaliseInto } from '../ml/features.ts';
+import { decodeInt16 } from '../ml/model.ts';
 import { CHAT_FEATURE_BITS, CHAT_FEATURE_DIM, forEachChatFeature } from './features.ts';
 
 /** The JSON written by scripts/train-chat-guard-model.ts. */
@@ -24,19 +25,11 @@ export interface ChatGuardModel {
 
 export type ChatGuardParams = Pick<ChatGuardModelFile, 'bias' | 'threshold' | 'version' | 'weightScale'>;
 
-function decodeWeights(file: ChatGuardModelFile): Int16Array {
-  const raw = Buffer.from(file.weightsInt16, 'base64');
-  if (raw.length !== CHAT_FEATURE_DIM * 2) throw new Error('chat-guard model weights have the wrong size');
-  const w = new Int16Array(CHAT_FEATURE_DIM);
-  for (let i = 0; i < CHAT_FEATURE_DIM; i++) w[i] = raw.readInt16LE(i * 2);
-  return w;
-}
-
 export function loadChatGuardModel(file: ChatGuardModelFile): ChatGuardModel {
   if (file.format !== 'warden.chat-guard-lr.v1') throw new Error(`unknown chat-guard model format ${file.format}`);
   if (file.featureBits !== CHAT_FEATURE_BITS)
     throw new Error('chat-guard model feature size does not match features.ts');
-  return createChatGuardModel(decodeWeights(file), file);
+  return createChatGuardModel(decodeInt16(file.weightsInt16, CHAT_FEATURE_DIM, 'chat-guard model'), file);
 }
 
 /**

@@ -55,13 +55,18 @@ function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
+/** `length` int16 values, little-endian, from base64 (the committed model files' weight format). */
+export function decodeInt16(base64: string, length: number, what: string): Int16Array {
+  const raw = Buffer.from(base64, 'base64');
+  if (raw.length !== length * 2) throw new Error(`${what} weights have the wrong size`);
+  const w = new Int16Array(length);
+  for (let i = 0; i < length; i++) w[i] = raw.readInt16LE(i * 2);
+  return w;
+}
+
 /** Decodes the quantised weights. */
 export function decodeWeights(file: InjectionModelFile): Int16Array {
-  const raw = Buffer.from(file.weightsInt16, 'base64');
-  if (raw.length !== FEATURE_DIM * 2) throw new Error('injection model weights have the wrong size');
-  const w = new Int16Array(FEATURE_DIM);
-  for (let i = 0; i < FEATURE_DIM; i++) w[i] = raw.readInt16LE(i * 2);
-  return w;
+  return decodeInt16(file.weightsInt16, FEATURE_DIM, 'injection model');
 }
 
 export function loadInjectionModel(file: InjectionModelFile): InjectionModel {
