@@ -1,6 +1,6 @@
 import { workerData } from 'node:worker_threads';
 import { buildDetectorChain } from '../../detectors/index.ts';
-import type { DetectionResult, DetectionTask, WorkerSettings } from './detection-task.ts';
+import { type DetectionTask, toWorkerReply, type WireResult, type WorkerSettings } from './detection-task.ts';
 import { runDetectors } from './detector-runner.ts';
 
 /**
@@ -13,6 +13,7 @@ const chain = buildDetectorChain({
   chatGuardAgents: [...(settings.chatGuardAgents ?? [])],
 });
 
-export default function detect(task: DetectionTask): DetectionResult {
-  return runDetectors(chain, task.events);
+export default function detect(task: DetectionTask): WireResult {
+  const { detections, detectorMicros } = runDetectors(chain, task.events);
+  return { detections: detections.map((d, i) => toWorkerReply(d, task.events[i]!)), detectorMicros };
 }

@@ -26,3 +26,39 @@ export interface WorkerSettings {
   readonly disabled?: readonly string[];
   readonly chatGuardAgents?: readonly string[];
 }
+
+/**
+ * A detection as a worker sends it back. Most events have nothing to redact, and copying their
+ * unchanged text back to the main thread cost ~4.6 CPU-µs per 2.6 KB event: such a text is left
+ * out (`null` and a flag) and `fromWorker` restores it from the event the main thread still holds.
+ */
+export interface WireDetection extends EventDetection {
+  readonly textUnchanged?: true;
+  readonly argumentsUnchanged?: true;
+}
+
+export interface WireResult {
+  readonly detections: WireDetection[];
+  readonly detectorMicros: Record<string, number>;
+}
+
+export function toWorkerReply(d: EventDetection, e: AgentEvent): WireDetection {
+  const sameText = d.redactedText !== null && d.redactedText === e.content?.text;
+  const sameArguments = d.redactedArguments !== null && d.redactedArguments === e.tool?.arguments;
+  if (!sameText && !sameArguments) return d;
+  return {
+    ...d,
+    ...(sameText ? { redactedText: null, textUnchanged: true } : {}),
+    ...(sameArguments ? { redactedArguments: null, argumentsUnchanged: true } : {}),
+  };
+}
+
+export function fromWorker(d: WireDetection, e: AgentEvent): EventDetection {
+  if (!d.textUnchanged && !d.argumentsUnchanged) return d;
+  return {
+    findings: d.findings,
+    failed: d.failed,
+    redactedText: d.textUnchanged ? (e.content?.text ?? null) : d.redactedText,
+    redactedArguments: d.argumentsUnchanged ? (e.tool?.arguments ?? null) : d.redactedArguments,
+  };
+}

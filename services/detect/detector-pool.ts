@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { AgentEvent } from '../../schemas/generated/index.ts';
-import type { DetectionResult, WorkerSettings } from './detection-task.ts';
+import { type DetectionResult, fromWorker, type WireResult, type WorkerSettings } from './detection-task.ts';
 
 const WORKER = fileURLToPath(new URL('./detect-worker-entry.mjs', import.meta.url));
 
@@ -48,16 +48,16 @@ export class DetectorPool {
   }
 
   async detect(events: AgentEvent[]): Promise<DetectionResult> {
-    const tasks: Promise<DetectionResult>[] = [];
+    const tasks: Promise<WireResult>[] = [];
     for (let i = 0; i < events.length; i += this.eventsPerTask) {
-      tasks.push(this.pool.run({ events: events.slice(i, i + this.eventsPerTask) }) as Promise<DetectionResult>);
+      tasks.push(this.pool.run({ events: events.slice(i, i + this.eventsPerTask) }) as Promise<WireResult>);
     }
     const parts = await Promise.all(tasks);
     const detectorMicros: Record<string, number> = {};
     for (const p of parts) {
       for (const [id, us] of Object.entries(p.detectorMicros)) detectorMicros[id] = (detectorMicros[id] ?? 0) + us;
     }
-    return { detections: parts.flatMap((p) => p.detections), detectorMicros };
+    return { detections: parts.flatMap((p) => p.detections).map((d, i) => fromWorker(d, events[i]!)), detectorMicros };
   }
 
   get threads(): number {

@@ -31,6 +31,28 @@ describe('detector pool', () => {
     }
   });
 
+  it('gives every event its redacted text, unchanged texts restored from the batch', async () => {
+    const pool = new DetectorPool({
+      threads: 1,
+      eventsPerTask: 2,
+      settings: { disabled: ['injection.ml'] },
+      maxQueuedTasks: 8,
+    });
+    try {
+      const plain = makeEvent('Summarise the quarterly report.', 'model_request', '{"q":"weather"}');
+      const pii = makeEvent('Mail jane.doe@example.com today', 'model_request', '{"to":"jane.doe@example.com"}');
+      const empty = makeEvent(null, 'tool_call');
+      const { detections } = await pool.detect([plain, pii, empty]);
+      expect(detections[0]).toMatchObject({ redactedText: plain.content!.text, redactedArguments: '{"q":"weather"}' });
+      expect(detections[0]).not.toHaveProperty('textUnchanged');
+      expect(detections[1]!.redactedText).toBe('Mail [REDACTED:pii.email] today');
+      expect(detections[1]!.redactedArguments).toBe('{"to":"[REDACTED:pii.email]"}');
+      expect(detections[2]).toMatchObject({ redactedText: null, redactedArguments: null });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('hands the chat-guard agents to every worker', async () => {
     const pool = new DetectorPool({
       threads: 2,
