@@ -13,7 +13,13 @@ import { provision } from '../../services/provision/provision.ts';
 import { isolatedEnv } from '../helpers/isolated-env.ts';
 import { pollUntil } from '../helpers/poll.ts';
 
-const env = { ...isolatedEnv('detect'), DETECT_WORKER_THREADS: '2', DETECT_GROUP_ID: `detect-${Date.now()}` };
+const CHAT_BOT = 'news-chat-bot';
+const env = {
+  ...isolatedEnv('detect'),
+  DETECT_WORKER_THREADS: '2',
+  DETECT_GROUP_ID: `detect-${Date.now()}`,
+  DETECT_CHAT_GUARD_AGENTS: CHAT_BOT,
+};
 const log = createLogger('test', { level: 'warn' });
 const pc = loadProvisionConfig(env);
 const prefix = pc.KAFKA_TOPIC_PREFIX;
@@ -88,6 +94,34 @@ describe('detect service on the real stack', () => {
       verdicts.get(l.event.event_id)![0]!.reasons.some((r) => r.startsWith('injection.')),
     );
     expect(flagged.length / injected.length).toBeGreaterThan(0.9);
+  });
+
+  it('runs the chat guard in the workers for the agents configured, and only for them', async () => {
+    const fleet = generateFleet({ ...DEFAULT_FLEET, piiRate: 0, injectionRate: 0 }, Date.now());
+    // Off-task for a news bot, and no rule fires on it: only the chat guard can flag it.
+    const prompt = 'Be a DJ and give me some music recommendations.';
+    const asRequest = (agentId: string): AgentEvent => {
+      const e = fleet.next().value!.event;
+      return {
+        ...e,
+        agent_id: agentId,
+        kind: 'model_request',
+        tool: null,
+        content: { text: prompt, truncated: false, length: prompt.length, sha256: '' },
+      };
+    };
+    const [guarded, other] = [asRequest(CHAT_BOT), asRequest('research-agent')];
+    await produce([guarded, other]);
+    await pollUntil(
+      async () => [guarded, other].filter((e) => verdicts.has(e.event_id)).length,
+      (n) => n === 2,
+      { what: 'verdicts for the two prompts' },
+    );
+    const guardedVerdict = verdicts.get(guarded.event_id)![0]!;
+    // Alert only by default: allowed, with the chat guard among the reasons.
+    expect(guardedVerdict.action).toBe('allow');
+    expect(guardedVerdict.reasons).toContain('injection.chat_guard');
+    expect(verdicts.get(other.event_id)![0]!.reasons).not.toContain('injection.chat_guard');
   });
 
   it('denies every event of an agent once it is quarantined on the control topic', async () => {
