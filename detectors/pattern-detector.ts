@@ -79,29 +79,6 @@ export function valueShape(pattern: string): ValueShape {
   return tail === '' ? 'suffix' : 'indices';
 }
 
-/**
- * True when the value is the whole match, there is no other named group, and no anchor or
- * word-boundary assertion other than a trailing `\\b`. Such rules once had a path of their own whose
- * validators saw `{ v: value }` as groups; `Compiled.valueGroup` keeps that, so no validator input changed.
- */
-export function fastPathEligible(pattern: string): boolean {
-  if (valueShape(pattern) !== 'whole') return false;
-  if (pattern.split('(?P<').length > 2) return false;
-  const body = pattern.endsWith('\\b') ? pattern.slice(0, -2) : pattern;
-  let inClass = false;
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (ch === '\\') {
-      const next = body[++i];
-      // Word boundaries and text anchors look outside the match.
-      if (!inClass && (next === 'b' || next === 'B' || next === 'A' || next === 'z')) return false;
-    } else if (inClass) inClass = ch !== ']';
-    else if (ch === '[') inClass = true;
-    else if (ch === '^' || ch === '$') return false;
-  }
-  return true;
-}
-
 /** True when the pattern has an assertion (`\\b`, `\\B`, `^`, `$`, `\\A`, `\\z`) anywhere outside a class. */
 export function hasAssertion(pattern: string): boolean {
   let inClass = false;
@@ -182,7 +159,7 @@ interface Compiled {
    */
   readonly find: RE2 | null;
   readonly sticky: RE2 | null;
-  /** Validators of rules that took the former fast path saw `{ v: value }`; the others see the groups exec gives. */
+  /** The pattern has a value group: on the candidate path validators then see `{ v: value }`, as exec gives. */
   readonly valueGroup: boolean;
 }
 
@@ -243,7 +220,7 @@ export function createPatternDetector(
       re: new RE2(rule.pattern, shape === 'indices' ? 'gdu' : 'gu'),
       find: path === 'exec' ? null : new RE2(widenRepetitions(plain, WIDEN_MIN_RANGE), 'u'),
       sticky: path === 'exec' ? null : new RE2(plain, 'yu'),
-      valueGroup: fastPathEligible(rule.pattern) || rule.pattern.includes('(?P<v>'),
+      valueGroup: rule.pattern.includes('(?P<v>'),
     };
   });
   const range = prefilter.register(active.map((r) => r.pattern));

@@ -55,13 +55,10 @@ export function createChatGuardDetectorFromModel(model: ChatGuardModel, cfg: Det
   return { id: ID, version, detect };
 }
 
-const NOTHING_SELECTED: Detector = { id: ID, version: '1.0.0', detect: () => [] };
-
 /**
  * Off-task / role-switch classifier for purpose-bound chat assistants, opt-in per agent through
- * `chatGuardAgents` (DETECT_CHAT_GUARD_AGENTS). With no agent selected the model is not even loaded.
+ * `chatGuardAgents` (DETECT_CHAT_GUARD_AGENTS). The default chain leaves it out when no agent is
+ * selected (registry.ts), so the model is only loaded when it can fire.
  */
 export const createChatGuardDetector: DetectorFactory = (cfg) =>
-  cfg.chatGuardAgents.length === 0
-    ? NOTHING_SELECTED
-    : createChatGuardDetectorFromModel(loadChatGuardModel(readChatGuardModelFile()), cfg);
+  createChatGuardDetectorFromModel(loadChatGuardModel(readChatGuardModelFile()), cfg);

@@ -32,12 +32,12 @@ export function forEachChatFeature(norm: Uint16Array, n: number, emit: (index: n
   for (let i = 1; i < n; i++) {
     if (norm[i] !== SPACE) continue;
     // norm[wordStart] and norm[i] are the spaces around one word: n-grams of norm[wordStart..i].
-    for (let a = wordStart; a < i + 1; a++) {
+    for (let a = wordStart; a < i; a++) {
       let h = CHAT_SEED;
       const last = Math.min(i, a + CHAT_NGRAM_MAX - 1);
       for (let b = a; b <= last; b++) {
         h = Math.imul(h ^ norm[b]!, FNV_PRIME);
-        // A lone space (a = b = wordStart or i) is the same feature for every word: skip it.
+        // The opening space alone is the same feature for every word: skip it.
         if (b === a && norm[a] === SPACE) continue;
         emit(h & CHAT_FEATURE_MASK);
       }

@@ -20,6 +20,7 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
     .map((file) => {
+      // Native RegExp on trusted text: file names of the repository's own migrations folder.
       const match = /^(\d+)_([a-z0-9_]+)\.sql$/.exec(file);
       if (!match)
         throw new WardenError('CLICKHOUSE_MIGRATION_FAILED', `bad migration file name ${file} (want NNN_name.sql)`);

@@ -4,7 +4,6 @@ import { resolveDetectorConfig } from '../../../detectors/config.ts';
 import { injectionRules } from '../../../detectors/injection/rules-detector.ts';
 import {
   createPatternDetector,
-  fastPathEligible,
   hasAssertion,
   matchPath,
   type PatternRule,
@@ -66,13 +65,6 @@ describe('value span shapes', () => {
     expect(valueShape('key=(?P<v>[a-z]+)')).toBe('suffix');
     expect(valueShape('a(?P<v>b)@c')).toBe('indices');
     expect(valueShape('abc')).toBe('whole');
-  });
-  it('keeps context-sensitive patterns off the fast path', () => {
-    expect(fastPathEligible('(?P<v>[0-9]{4})')).toBe(true);
-    expect(fastPathEligible('(?i)(?P<v>[a-z^$]+)\\b')).toBe(true);
-    expect(fastPathEligible('(?i)\\b(?P<v>ignore)')).toBe(false);
-    expect(fastPathEligible('(?P<v>^x)')).toBe(false);
-    expect(fastPathEligible('(?P<v>(?P<a>x)y)')).toBe(false);
   });
 });
 
