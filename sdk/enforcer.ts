@@ -79,22 +79,15 @@ export class Enforcer {
   static async start(options: EnforcerOptions): Promise<Enforcer> {
     const o = resolveEnforcerOptions(options);
     const log = (options.logger ?? createLogger('sdk')).child({ tenant_id: o.tenantId });
-    // kafkajs for the SDK's consumers: the verdict subscription needs its GROUP_JOIN event and seek,
-    // and an enforcer consumes only its tenant's verdicts and the small control topic.
-    const kafka = createKafka({ ...o.kafka, KAFKA_CLIENT: 'kafkajs' }, log, 'sdk');
+    // Both subscriptions are partition tails (librdkafka's manual assignment when it is installed):
+    // no group to join, so a gateway is ready in the time of one metadata and offsets lookup.
+    const kafka = createKafka(o.kafka, log, 'sdk');
     const registry = createRegistryClient(o.registry);
     const cache = new DecisionCache({ maxEntries: o.cacheMaxEntries, defaultTtlMs: o.cacheDefaultTtlMs });
     let control: ControlSubscription | null = null;
     let verdicts: VerdictSubscription | null = null;
     try {
-      // subscribeControl uses admin() and consumer() only, which this kafkajs-backed client provides.
-      const controlKafka = kafka as unknown as Parameters<typeof subscribeControl>[0];
-      control = await subscribeControl(
-        controlKafka,
-        o.topicPrefix,
-        new AvroCodec(registry, o.topicPrefix, 'control'),
-        log,
-      );
+      control = await subscribeControl(kafka, o.topicPrefix, new AvroCodec(registry, o.topicPrefix, 'control'), log);
       const state = control.state;
       const e = new Enforcer(o, createInlineChecker(options), cache, state, log, Date.now, null);
       verdicts = await subscribeVerdicts({
@@ -102,7 +95,6 @@ export class Enforcer {
         topicPrefix: o.topicPrefix,
         codec: new AvroCodec(registry, o.topicPrefix, 'verdicts'),
         log,
-        label: o.tenantId,
         accept: (v) => e.follows(v.tenant_id, v.agent_id),
         onVerdict: (v) => e.applyVerdict(v),
       });

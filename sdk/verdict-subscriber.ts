@@ -1,19 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import type { Admin, Consumer, ConsumerConfig } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import type { Verdict } from '../schemas/generated/verdict.ts';
 import { isWardenError } from '../services/lib/errors.ts';
+import type { PartitionTail, TailOptions } from '../services/lib/kafka/client.ts';
 import { topicName } from '../services/lib/kafka/topics.ts';
 import type { Logger } from '../services/lib/logger.ts';
 import type { AvroCodec } from '../services/lib/serde/avro-codec.ts';
 
-/**
- * What the subscription needs of a Kafka client: kafkajs's own consumer, because it relies on the
- * GROUP_JOIN event and `seek` (createKafka with KAFKA_CLIENT=kafkajs, or a kafkajs `Kafka`).
- */
+/** What the subscription needs of a Kafka client: admin for the end offsets, and a partition tail. */
 export interface KafkaClients {
   admin(): Admin;
-  consumer(options: ConsumerConfig): Consumer;
+  tail(options: TailOptions): PartitionTail;
 }
 
 export interface VerdictSubscriptionOptions {
@@ -21,29 +17,26 @@ export interface VerdictSubscriptionOptions {
   readonly topicPrefix: string;
   readonly codec: AvroCodec<'verdicts'>;
   readonly log: Logger;
-  /** Label in the throwaway consumer group's name (e.g. the tenant), for operators reading group lists. */
-  readonly label: string;
   /** Which verdicts to keep (tenant and agents); the rest are decoded and dropped. */
   readonly accept: (v: Verdict) => boolean;
   readonly onVerdict: (v: Verdict) => void;
 }
 
 export interface VerdictSubscription {
-  /** Resolves once the consumer has joined and is positioned at the offsets the topic had at subscription. */
+  /** Resolves once every partition is assigned at the offsets the topic had at subscription. */
   readonly ready: Promise<void>;
   readonly stats: { readonly received: number; readonly kept: number; readonly undecodable: number };
   stop(): Promise<void>;
 }
 
 /**
- * Follows the verdicts topic from the moment of subscription. Every process has its own consumer
- * group (nothing committed): each gateway needs every verdict of its tenant, and a verdict issued
- * before it started is irrelevant, except standing ones, which the control topic carries.
+ * Follows the verdicts topic from the moment of subscription. No consumer group and nothing
+ * committed: each gateway needs every verdict of its tenant, and a verdict issued before it started
+ * is irrelevant, except standing ones, which the control topic carries.
  *
- * "From the latest offset" is made exact: the topic's end offsets are read before subscribing and the
- * consumer seeks there on its first join, so a verdict produced between `subscribe` and the group's
- * first fetch is not skipped (which `fromBeginning: false` alone would allow). On a re-join after a
- * connection loss it seeks to the next offset it has not seen, so nothing is skipped either.
+ * "From the latest offset" is exact: the topic's end offsets are read first and every partition is
+ * assigned there, so a verdict produced between subscribing and the first fetch is not skipped. On
+ * librdkafka (the default) a lost connection resumes at the next offset not yet delivered.
  */
 export async function subscribeVerdicts(o: VerdictSubscriptionOptions): Promise<VerdictSubscription> {
   const topic = topicName(o.topicPrefix, 'verdicts');
@@ -55,54 +48,36 @@ export async function subscribeVerdicts(o: VerdictSubscriptionOptions): Promise<
   } finally {
     await admin.disconnect();
   }
-  const next = new Map<number, string>(ends.map((p) => [p.partition, p.offset]));
   const stats = { received: 0, kept: 0, undecodable: 0 };
-
-  const safe = o.label.replace(/[^A-Za-z0-9._-]/g, '_');
-  const groupId = `warden-sdk-${safe}-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const consumer = o.kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
-  });
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    for (const partition of payload.memberAssignment[topic] ?? []) {
-      const offset = next.get(partition);
-      if (offset !== undefined) consumer.seek({ topic, partition, offset });
+  // Decoding waits for the schema only on a new schema id; records still apply in arrival order.
+  let applying: Promise<void> = Promise.resolve();
+  const handle = async (value: Buffer, partition: number, offset: string) => {
+    let verdict: Verdict;
+    try {
+      verdict = await o.codec.decode(value);
+    } catch (err) {
+      // One bad record must not stop enforcement of the good ones: logged with its code and counted.
+      stats.undecodable += 1;
+      o.log.error({ err, code: isWardenError(err) ? err.code : undefined, partition, offset }, 'undecodable verdict');
+      return;
     }
-    markReady();
-  });
-
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: false });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ partition, message }) => {
-      next.set(partition, (BigInt(message.offset) + 1n).toString());
+    if (!o.accept(verdict)) return;
+    stats.kept += 1;
+    o.onVerdict(verdict);
+  };
+  const tail = o.kafka.tail({
+    topic,
+    from: ends.map((p) => ({ partition: p.partition, offset: p.offset })),
+    onRecord: (r) => {
       stats.received += 1;
-      if (message.value === null) return;
-      let verdict: Verdict;
-      try {
-        verdict = await o.codec.decode(message.value);
-      } catch (err) {
-        // One bad record must not stop enforcement of the good ones: logged with its code and counted.
-        stats.undecodable += 1;
-        o.log.error(
-          { err, code: isWardenError(err) ? err.code : undefined, partition, offset: message.offset },
-          'undecodable verdict',
-        );
-        return;
-      }
-      if (!o.accept(verdict)) return;
-      stats.kept += 1;
-      o.onVerdict(verdict);
+      if (r.value === null) return;
+      const value = r.value;
+      applying = applying.then(() => handle(value, r.partition, r.offset));
     },
   });
   return {
-    ready,
+    ready: tail.ready,
     stats,
-    async stop() {
-      await consumer.disconnect();
-    },
+    stop: () => tail.stop(),
   };
 }

@@ -30,10 +30,10 @@ export interface ProcessorDeps {
 }
 
 /**
- * One partition's batch: decode → stateless detectors in the pool → stateful checks and the
- * decision in offset order → verdicts and findings produced → offset committed. The commit waits
- * for the producer's acknowledgement, so a crash anywhere re-delivers the batch (at-least-once;
- * verdict and finding ids are deterministic, so downstream de-duplicates).
+ * One partition's batch: decode → stateless detectors in the pool, task by task → for each task as
+ * it finishes, stateful checks and the decision in offset order and its verdicts and findings
+ * produced → once every produce is acknowledged, the offset committed. A crash anywhere re-delivers
+ * the batch (at-least-once; verdict and finding ids are deterministic, so downstream de-duplicates).
  */
 export function batchProcessor(deps: ProcessorDeps) {
   const governors = new Map<number, AgentGovernor>();
@@ -108,57 +108,69 @@ export function batchProcessor(deps: ProcessorDeps) {
     }
 
     const started = performance.now();
-    let detections: EventDetection[];
-    try {
-      const result = await deps.pool.detect(events);
-      detections = result.detections;
-      for (const [id, us] of Object.entries(result.detectorMicros)) deps.stats.addDetectorMicros(id, us);
-    } catch (err) {
-      // A worker died mid-task: every event of the batch still gets a verdict, decided by fail_mode.
-      deps.log.error({ err, code: 'DETECT_WORKER_FAILED', events: events.length }, 'detector pool failed');
-      deps.stats.workerFailures++;
-      detections = events.map(() => ({
-        findings: [],
-        failed: ['worker'],
-        redactedText: null,
-        redactedArguments: null,
-      }));
-    }
-
     continuityCheck(batch.partition, BigInt(batch.firstOffset() ?? batch.lastOffset()));
     const governor = governorFor(batch.partition);
+    // Scanning starts before the warm-up's ClickHouse reads, which overlap with it.
+    const chunks = deps.pool.detectChunks(events);
     await warmUp(governor, events);
-    const verdicts: Message[] = [];
-    const findings: Message[] = [];
-    const issuedAt = Date.now();
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i]!;
-      const { findings: all, decision } = governor.evaluate(event, detections[i]!);
-      const key = `${event.tenant_id}:${event.agent_id}`;
-      verdicts.push({
-        key,
-        value: await deps.codecs.verdicts.encode(buildVerdict(event, decision, detections[i]!, issuedAt)),
-      });
-      for (const f of all) findings.push({ key, value: await deps.codecs.findings.encode(f) });
-      deps.stats.countAction(decision.action);
+    const sends: Promise<unknown>[] = [];
+    let findingCount = 0;
+    // Streaming: each task's verdicts are produced as soon as it is scanned, in offset order (the
+    // idempotent producer keeps that order per partition); the commit still waits for every ack.
+    for (const chunk of chunks) {
+      let detections: EventDetection[];
+      try {
+        const result = await chunk.result;
+        detections = result.detections;
+        for (const [id, us] of Object.entries(result.detectorMicros)) deps.stats.addDetectorMicros(id, us);
+      } catch (err) {
+        // A worker died mid-task: every event of the task still gets a verdict, decided by fail_mode.
+        deps.log.error({ err, code: 'DETECT_WORKER_FAILED', events: chunk.events.length }, 'detector pool failed');
+        deps.stats.workerFailures++;
+        detections = chunk.events.map(() => ({
+          findings: [],
+          failed: ['worker'],
+          redactedText: null,
+          redactedArguments: null,
+        }));
+      }
+      const verdicts: Message[] = [];
+      const findings: Message[] = [];
+      const issuedAt = Date.now();
+      for (let i = 0; i < chunk.events.length; i++) {
+        const event = chunk.events[i]!;
+        const { findings: all, decision } = governor.evaluate(event, detections[i]!);
+        const key = `${event.tenant_id}:${event.agent_id}`;
+        verdicts.push({
+          key,
+          value: await deps.codecs.verdicts.encode(buildVerdict(event, decision, detections[i]!, issuedAt)),
+        });
+        for (const f of all) findings.push({ key, value: await deps.codecs.findings.encode(f) });
+        deps.stats.countAction(decision.action);
+      }
+      findingCount += findings.length;
+      const topicMessages = [
+        { topic: deps.codecs.verdicts.topic, messages: verdicts },
+        { topic: deps.codecs.findings.topic, messages: findings },
+      ].filter((t) => t.messages.length > 0);
+      if (topicMessages.length > 0) {
+        const sent = withDeadline(
+          deps.producer.sendBatch({ topicMessages, acks: -1 }),
+          KAFKA_CALL_DEADLINE_MS,
+          'KAFKA_UNREACHABLE',
+          'producing verdicts and findings',
+        );
+        // Awaited below, after the rest of the batch is on its way.
+        sent.catch(() => undefined);
+        sends.push(sent);
+      }
     }
     deps.stats.batchSeconds.observe((performance.now() - started) / 1000);
 
     await sendDeadLetters(deps.producer, dlqTopic, 'detect', letters);
-    const topicMessages = [
-      { topic: deps.codecs.verdicts.topic, messages: verdicts },
-      { topic: deps.codecs.findings.topic, messages: findings },
-    ].filter((t) => t.messages.length > 0);
-    if (topicMessages.length > 0) {
-      await withDeadline(
-        deps.producer.sendBatch({ topicMessages, acks: -1 }),
-        KAFKA_CALL_DEADLINE_MS,
-        'KAFKA_UNREACHABLE',
-        'producing verdicts and findings',
-      );
-    }
+    await Promise.all(sends);
     deps.stats.events += events.length;
-    deps.stats.findings += findings.length;
+    deps.stats.findings += findingCount;
     deps.stats.deadLetters += letters.length;
 
     judgedUpTo.set(batch.partition, BigInt(batch.lastOffset()));

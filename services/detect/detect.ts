@@ -37,8 +37,9 @@ export async function startDetect(config: DetectConfig, log: Logger): Promise<Ru
     maxQueuedTasks:
       config.DETECT_PARTITIONS_CONCURRENTLY * Math.ceil(config.DETECT_MAX_BATCH_EVENTS / config.DETECT_EVENTS_PER_TASK),
   });
-  // Verdicts are what enforcement points wait for: no linger, acks from all in-sync replicas.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, lingerMs: config.VERDICT_LINGER_MS });
+  // Verdicts are what enforcement points wait for: no linger, acks from all in-sync replicas, and
+  // several requests in flight (idempotence keeps their order per partition).
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, lingerMs: config.VERDICT_LINGER_MS });
   const consumer = kafka.consumer({
     groupId: config.DETECT_GROUP_ID,
     maxBatchSize: config.DETECT_MAX_BATCH_EVENTS,

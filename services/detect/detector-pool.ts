@@ -47,17 +47,32 @@ export class DetectorPool {
     return Math.max(1, availableParallelism());
   }
 
-  async detect(events: AgentEvent[]): Promise<DetectionResult> {
-    const tasks: Promise<WireResult>[] = [];
+  /**
+   * The batch cut into tasks, one promise per task in offset order: the caller can act on the
+   * first events (produce their verdicts) while later tasks are still being scanned.
+   */
+  detectChunks(events: AgentEvent[]): { readonly events: AgentEvent[]; readonly result: Promise<DetectionResult> }[] {
+    const chunks = [];
     for (let i = 0; i < events.length; i += this.eventsPerTask) {
-      tasks.push(this.pool.run({ events: events.slice(i, i + this.eventsPerTask) }) as Promise<WireResult>);
+      const slice = events.slice(i, i + this.eventsPerTask);
+      const result = (this.pool.run({ events: slice }) as Promise<WireResult>).then((r) => ({
+        detections: r.detections.map((d, j) => fromWorker(d, slice[j]!)),
+        detectorMicros: r.detectorMicros,
+      }));
+      // Awaited in order by the caller; an earlier chunk's failure must not leave this one unhandled.
+      result.catch(() => undefined);
+      chunks.push({ events: slice, result });
     }
-    const parts = await Promise.all(tasks);
+    return chunks;
+  }
+
+  async detect(events: AgentEvent[]): Promise<DetectionResult> {
+    const parts = await Promise.all(this.detectChunks(events).map((c) => c.result));
     const detectorMicros: Record<string, number> = {};
     for (const p of parts) {
       for (const [id, us] of Object.entries(p.detectorMicros)) detectorMicros[id] = (detectorMicros[id] ?? 0) + us;
     }
-    return { detections: parts.flatMap((p) => p.detections).map((d, i) => fromWorker(d, events[i]!)), detectorMicros };
+    return { detections: parts.flatMap((p) => p.detections), detectorMicros };
   }
 
   get threads(): number {

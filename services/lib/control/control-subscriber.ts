@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { isWardenError } from '../errors.ts';
 import type { WardenKafka } from '../kafka/client.ts';
 import { requireTopics, topicName } from '../kafka/topics.ts';
@@ -15,7 +14,7 @@ export interface ControlSubscription {
 
 /**
  * Follows the compacted control topic from its beginning into an in-memory ControlState. Every
- * process reads the whole topic (its own throwaway group, nothing committed): policies are small
+ * process reads the whole topic (a partition tail: no group, nothing committed): policies are small
  * and each detector instance needs all of them for the partitions it may own after a rebalance.
  */
 export async function subscribeControl(
@@ -47,32 +46,35 @@ export async function subscribeControl(
   };
   check();
 
-  const consumer = kafka.consumer({ groupId: `warden-control-${hostname()}-${process.pid}-${Date.now()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ partition, message }) => {
-      if (message.value !== null) {
-        try {
-          state.apply(await codec.decode(message.value));
-        } catch (err) {
-          // A bad control record must not stop enforcement of the good ones; it is logged with its code.
-          log.error(
-            { err, code: isWardenError(err) ? err.code : undefined, offset: message.offset },
-            'bad control record',
-          );
-        }
+  const tail = kafka.tail({
+    topic,
+    from: ends.map((p) => ({ partition: p.partition, offset: p.low })),
+    onRecord: (r) => {
+      if (r.value !== null) {
+        // Decoding is asynchronous (schema lookup) but records must apply in offset order.
+        applying = applying.then(() => apply(r.value!, r.offset));
       }
-      reached.set(partition, BigInt(message.offset) + 1n);
-      check();
+      applying = applying.then(() => {
+        reached.set(r.partition, BigInt(r.offset) + 1n);
+        check();
+      });
     },
   });
+  let applying: Promise<void> = Promise.resolve();
+  const apply = async (value: Buffer, offset: string) => {
+    try {
+      state.apply(await codec.decode(value));
+    } catch (err) {
+      // A bad control record must not stop enforcement of the good ones; it is logged with its code.
+      log.error({ err, code: isWardenError(err) ? err.code : undefined, offset }, 'bad control record');
+    }
+  };
+  await tail.ready;
   return {
     state,
     caughtUp,
     async stop() {
-      await consumer.disconnect();
+      await tail.stop();
     },
   };
 }

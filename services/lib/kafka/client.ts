@@ -4,68 +4,57 @@ import {
   type Admin,
   type AdminConfig,
   type Consumer,
-  type ConsumerConfig,
   type ConsumerRunConfig,
   type ConsumerSubscribeTopics,
   Kafka,
   type KafkaConfig,
   logLevel,
   type Producer,
-  type ProducerConfig,
   type ProducerRecord,
   type SASLOptions,
 } from 'kafkajs';
 import { splitList } from '../env-config.ts';
 import type { Logger } from '../logger.ts';
 import { type ConfluentModule, confluentConsumer, confluentProducer } from './confluent-adapter.ts';
+import { confluentTail, type RdKafkaModule } from './confluent-tail.ts';
+import { kafkajsTail } from './kafkajs-tail.ts';
+import type {
+  ConsumerOptions,
+  KafkaConnection,
+  KafkaLibrary,
+  PartitionTail,
+  ProducerOptions,
+  TailOptions,
+  TailRecord,
+} from './options.ts';
 
 /**
  * The one place that knows which Kafka client library warden runs on. Everything else codes against
  * kafkajs's API (Producer, Consumer, Admin). Producers and consumers run on librdkafka through
  * @confluentinc/kafka-javascript when it is installed (docs/kafka-client.md: 14–19× lower produce
  * latency here), else on kafkajs; admin calls always use kafkajs, whose admin API is complete.
+ * Partition tails (no group, manual assignment) run on librdkafka's own consumer API.
  */
 export type { Admin, Consumer, EachBatchPayload, KafkaMessage, Producer, RecordMetadata } from 'kafkajs';
 
-export type KafkaLibrary = 'confluent' | 'kafkajs';
-
-export interface KafkaConnection {
-  KAFKA_BROKERS: string;
-  KAFKA_CLIENT_ID: string;
-  KAFKA_CLIENT?: 'auto' | KafkaLibrary | undefined;
-  KAFKA_SSL: boolean;
-  KAFKA_SSL_CA_FILE?: string | undefined;
-  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512' | undefined;
-  KAFKA_SASL_USERNAME?: string | undefined;
-  KAFKA_SASL_PASSWORD?: string | undefined;
-  KAFKA_CONNECT_TIMEOUT_MS: number;
-}
-
-/** kafkajs's producer options plus the one librdkafka knob warden tunes per producer. */
-export interface ProducerOptions extends ProducerConfig {
-  /** How long the producer may wait to fill a batch: 0 for verdicts (latency), a few ms for bulk. */
-  lingerMs?: number;
-}
-
-/** kafkajs's consumer options plus the largest batch handed to eachBatch. */
-export interface ConsumerOptions extends ConsumerConfig {
-  maxBatchSize?: number;
-}
+export type { ConsumerOptions, KafkaConnection, KafkaLibrary, PartitionTail, ProducerOptions, TailOptions, TailRecord };
 
 export interface WardenKafka {
   readonly library: KafkaLibrary;
   producer(options?: ProducerOptions): Producer;
   consumer(options: ConsumerOptions): Consumer;
   admin(options?: AdminConfig): Admin;
+  /** Every partition of a topic from given offsets, no group (verdict and control subscriptions). */
+  tail(options: TailOptions): PartitionTail;
 }
 
 const require = createRequire(import.meta.url);
-let confluentModule: ConfluentModule | null | undefined;
+let confluentModule: (ConfluentModule & RdKafkaModule) | null | undefined;
 
-function loadConfluent(): ConfluentModule | null {
+function loadConfluent(): (ConfluentModule & RdKafkaModule) | null {
   if (confluentModule === undefined) {
     try {
-      confluentModule = require('@confluentinc/kafka-javascript') as ConfluentModule;
+      confluentModule = require('@confluentinc/kafka-javascript') as ConfluentModule & RdKafkaModule;
     } catch {
       confluentModule = null;
     }
@@ -111,6 +100,7 @@ export function createKafka(conn: KafkaConnection, log: Logger, clientSuffix = '
       producer: (options) => kafkajsProducer(kafkajs.producer(options)),
       consumer: (options) => kafkajs.consumer(options),
       admin: (options) => kafkajs.admin(options),
+      tail: (options) => kafkajsTail(kafkajs, clientId, options),
     };
   }
   const rdConfig = { conn, clientId, log };
@@ -119,6 +109,7 @@ export function createKafka(conn: KafkaConnection, log: Logger, clientSuffix = '
     producer: (options = {}) => confluentProducer(confluent, rdConfig, options),
     consumer: (options) => confluentConsumer(confluent, rdConfig, options),
     admin: (options) => kafkajs.admin(options),
+    tail: (options) => confluentTail(confluent, rdConfig, options),
   };
 }
 

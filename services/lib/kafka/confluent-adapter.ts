@@ -10,8 +10,8 @@ import type {
 } from 'kafkajs';
 import { splitList } from '../env-config.ts';
 import type { Logger } from '../logger.ts';
-import type { ConsumerOptions, KafkaConnection, ProducerOptions } from './client.ts';
 import { GroupSessionWatchdog } from './group-session-watchdog.ts';
+import type { ConsumerOptions, KafkaConnection, ProducerOptions } from './options.ts';
 
 /**
  * Presents @confluentinc/kafka-javascript with kafkajs's calling conventions, so warden's code has
@@ -67,6 +67,11 @@ export function confluentProducer(mod: ConfluentModule, rd: RdConfig, options: P
   const producer = new mod.KafkaJS.Kafka(base).producer({
     kafkaJS: { ...(base.kafkaJS as Config), idempotent: options.idempotent ?? false, acks: -1 },
     'linger.ms': options.lingerMs ?? 5,
+    // Idempotence allows at most 5 and keeps the order of every partition within them.
+    'max.in.flight.requests.per.connection': Math.min(
+      options.maxInFlightRequests ?? 5,
+      options.idempotent ? 5 : 1_000_000,
+    ),
   });
   const send = producer.send.bind(producer);
   const sendBatch = producer.sendBatch.bind(producer);

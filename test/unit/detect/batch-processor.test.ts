@@ -28,7 +28,9 @@ function harness() {
       },
     },
     producer: { sendBatch: async () => [], send: async () => [] },
-    pool: { detect: async (events: AgentEvent[]) => runDetectors(chain, events) } as unknown as DetectorPool,
+    pool: {
+      detectChunks: (events: AgentEvent[]) => [{ events, result: Promise.resolve(runDetectors(chain, events)) }],
+    } as unknown as DetectorPool,
     control: new ControlState(),
     codecs: {
       events: { decode: async (v: Buffer) => byValue.get(v.toString())! },
