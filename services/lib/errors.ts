@@ -31,6 +31,13 @@ export const ERROR_CODES = {
   DECISION_BODY_INVALID: { message: 'the request body is not a valid AgentEvent', statusCode: 400 },
   DECISION_BODY_TOO_LARGE: { message: 'the request body exceeds DECISION_MAX_BODY_BYTES', statusCode: 413 },
   DECISION_NOT_READY: { message: 'the decision service is still catching up with Kafka', statusCode: 503 },
+  MCP_PROXY_UPSTREAM_UNAVAILABLE: { message: 'an upstream MCP server cannot be started or reached', statusCode: 502 },
+  MCP_PROXY_WARDEN_UNAVAILABLE: { message: "warden's decision endpoint did not answer", statusCode: 503 },
+  MCP_PROXY_TOOL_UNKNOWN: { message: 'no upstream MCP server offers this tool', statusCode: 404 },
+  MCP_PROXY_TOOL_BLOCKED: { message: 'warden refused the tool call or its result', statusCode: 403 },
+  MCP_PROXY_TOOL_UNAPPROVED: { message: 'the tool definition is not approved', statusCode: 403 },
+  MCP_PROXY_MIRROR_FAILED: { message: 'events could not be mirrored to the ingest API', statusCode: 503 },
+  MCP_PROXY_UNAUTHORIZED: { message: 'missing or unknown proxy API key', statusCode: 401 },
   INGEST_UNAUTHENTICATED: {
     message: 'no valid API key (Authorization: Bearer <key> or X-API-Key) or client certificate',
     statusCode: 401,
