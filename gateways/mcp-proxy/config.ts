@@ -140,8 +140,30 @@ export interface ProxyConfig extends ProxyFile {
   readonly configPath: string;
 }
 
+/** Allowed values of a union of literals, for a message better than "Expected union value". */
+function literals(schema: { anyOf?: { const?: unknown }[] }): string | null {
+  const values = schema.anyOf?.map((s) => s.const);
+  return values?.every((v) => typeof v === 'string') ? values.join(', ') : null;
+}
+
 function problemsOf(value: unknown): string[] {
-  return [...Value.Errors(ProxyFileSchema, value)].map((e) => `${e.path || '(root)'}: ${e.message}`);
+  const out: string[] = [];
+  for (const e of Value.Errors(ProxyFileSchema, value)) {
+    const at = e.path || '(root)';
+    const server = /^\/servers\/(\d+)$/.exec(e.path);
+    if (server) {
+      // Say what is wrong with the entry as the kind it looks like, not that it matches neither kind.
+      const entry = (value as { servers: unknown[] }).servers[Number(server[1])];
+      const kind = entry !== null && typeof entry === 'object' && 'command' in entry ? StdioServer : HttpServer;
+      if (entry === null || typeof entry !== 'object' || (!('command' in entry) && !('url' in entry))) {
+        out.push(`${at}: needs command (a stdio server) or url (a Streamable HTTP server)`);
+      } else for (const sub of Value.Errors(kind, entry)) out.push(`${at}${sub.path}: ${sub.message}`);
+      continue;
+    }
+    const allowed = literals(e.schema as { anyOf?: { const?: unknown }[] });
+    out.push(`${at}: ${allowed ? `must be one of ${allowed} (got ${JSON.stringify(e.value)})` : e.message}`);
+  }
+  return [...new Set(out)];
 }
 
 /** Cross-field rules the schema cannot say; every problem is collected. */

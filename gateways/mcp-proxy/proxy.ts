@@ -15,14 +15,14 @@ import type { ProxyMetrics } from './metrics.ts';
 import { buildCatalog, type Catalog, type ServerTools } from './tool-catalog.ts';
 import { approvalKey } from './tool-definitions.ts';
 import type { ReviewedTool, ToolGovernance } from './tool-governance.ts';
-import { PROXY_INFO, type Upstream } from './upstreams.ts';
+import { PROXY_INFO, type UpstreamServer } from './upstreams.ts';
 import { isDenied, type WardenDecision } from './warden-client.ts';
 
 export interface ProxyDeps {
   readonly mode: 'mirror' | 'enforce';
   readonly failMode: 'closed' | 'open';
   readonly shadowing: 'namespace' | 'refuse';
-  readonly upstreams: readonly Upstream[];
+  readonly upstreams: readonly UpstreamServer[];
   readonly governance: ToolGovernance;
   readonly events: EventFactory;
   readonly emit: (e: AgentEvent) => void;

@@ -13,8 +13,17 @@ import { isStdioUpstream, type UpstreamConfig } from './config.ts';
 
 export const PROXY_INFO = { name: 'warden-mcp-proxy', version: '0.1.0' } as const;
 
-/** One upstream MCP server the proxy is a client of. */
-export class Upstream {
+/** What the proxy needs of an upstream MCP server. */
+export interface UpstreamServer {
+  readonly name: string;
+  /** Where calls go, for the events' tool.target. */
+  readonly target: string;
+  listTools(): Promise<Tool[]>;
+  callTool(name: string, args: Record<string, unknown> | undefined): Promise<CallToolResult>;
+}
+
+/** One upstream MCP server the proxy is a client of (stdio child process or Streamable HTTP). */
+export class Upstream implements UpstreamServer {
   readonly name: string;
   /** Where calls go, for the events' tool.target: the URL, or the command line. */
   readonly target: string;
