@@ -61,7 +61,7 @@ const env: NodeJS.ProcessEnv = {
     `it-reader:${TENANT}:analyst:${sha256(KEYS.reader)}`,
   ].join(','),
 };
-const log = createLogger('test', { level: 'warn' });
+const log = createLogger('test', { level: 'error' });
 const pc = loadProvisionConfig(env);
 
 const HIDDEN =
@@ -245,14 +245,16 @@ describe('MCP proxy between a real MCP client and real MCP servers, governed by 
 
   it('over stdio (npm run mcp-proxy): aggregates tools, namespaces shadowed ones, withholds the poisoned one, blocks and redacts with warden', async () => {
     const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: ['--import', 'tsx', join(ROOT, 'gateways/mcp-proxy/main.ts'), '--config', configPath],
+      // The documented one command; -s keeps npm's banner off stdout, which is the MCP channel.
+      command: 'npm',
+      args: ['run', '-s', 'mcp-proxy', '--', '--config', configPath],
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
         MCP_PROXY_WARDEN_KEY: KEYS.proxy,
         MCP_PROXY_API_KEY: KEYS.reader,
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'error',
       },
       stderr: 'inherit',
     });

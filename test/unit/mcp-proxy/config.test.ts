@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseProxyConfig } from '../../../gateways/mcp-proxy/config.ts';
 
@@ -87,5 +89,15 @@ describe('MCP proxy config', () => {
   it('requires the key hashes of HTTP clients to be sha256 hex', () => {
     const msg = problems({ ...minimal, listen: { http: { api_key_sha256: ['not-a-hash'] } } });
     expect(msg).toContain('/listen/http/api_key_sha256/0');
+  });
+});
+
+describe('the example config in gateways/mcp-proxy', () => {
+  it('is valid, so the README example starts', () => {
+    const url = new URL('../../../gateways/mcp-proxy/example.config.json', import.meta.url);
+    const raw = JSON.parse(readFileSync(url, 'utf8'));
+    const c = parseProxyConfig(raw, fileURLToPath(url), { wardenKey: 'k', apiKey: 'a' }, { SEARCH_MCP_TOKEN: 't' });
+    expect(c.servers.map((s) => s.name)).toEqual(['files', 'search']);
+    expect(c.listen.http?.port).toBe(8930);
   });
 });
