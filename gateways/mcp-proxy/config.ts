@@ -68,6 +68,11 @@ export const ProxyFileSchema = Type.Object(
                 description: 'sha256 of each key MCP clients may present as Authorization: Bearer <key>',
               }),
               max_body_bytes: Type.Integer({ minimum: 1024, default: 4 * 1024 * 1024 }),
+              session_idle_ms: Type.Integer({
+                minimum: 1000,
+                default: 30 * 60_000,
+                description: 'A session without requests for this long is closed (clients that vanish without DELETE)',
+              }),
             },
             { additionalProperties: false },
           ),

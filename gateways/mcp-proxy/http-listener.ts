@@ -16,6 +16,7 @@ export interface HttpListenerOptions {
   /** sha256 digests of the keys MCP clients present. */
   readonly keyHashes: readonly Buffer[];
   readonly maxBodyBytes: number;
+  readonly sessionIdleMs: number;
   readonly proxy: McpProxy;
   readonly metrics: ProxyMetrics;
   readonly log: Logger;
@@ -53,6 +54,7 @@ async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
  */
 export async function startHttpListener(o: HttpListenerOptions): Promise<RunningHttpListener> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const lastSeen = new Map<string, number>();
   const entries = o.keyHashes.map((hash) => ({ hash }));
   const log = o.log;
 
@@ -77,6 +79,7 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<Running
 
     const sid = req.headers['mcp-session-id'];
     const existing = typeof sid === 'string' ? sessions.get(sid) : undefined;
+    if (existing !== undefined) lastSeen.set(sid as string, Date.now());
     if (req.method !== 'POST') {
       // GET (server-sent events) and DELETE (end of session) belong to an existing session.
       if (existing === undefined) return sendJson(res, 404, { error: 'unknown or missing Mcp-Session-Id' });
@@ -103,10 +106,12 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<Running
       sessionIdGenerator: () => sessionId,
       onsessioninitialized: (id) => {
         sessions.set(id, transport);
+        lastSeen.set(id, Date.now());
       },
     });
     transport.onclose = () => {
       sessions.delete(sessionId);
+      lastSeen.delete(sessionId);
     };
     const server = o.proxy.createServer('http', sessionId);
     await server.connect(transport);
@@ -121,6 +126,21 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<Running
       else res.end();
     });
   });
+  // Clients that vanish without DELETE would keep their session (server, transport) for ever.
+  const sweep = setInterval(
+    () => {
+      const idleSince = Date.now() - o.sessionIdleMs;
+      for (const [id, at] of lastSeen) {
+        if (at >= idleSince) continue;
+        log.info({ session_id: id }, 'closing idle MCP session');
+        void sessions.get(id)?.close();
+        sessions.delete(id);
+        lastSeen.delete(id);
+      }
+    },
+    Math.min(60_000, o.sessionIdleMs),
+  );
+  sweep.unref();
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(o.port, o.host, () => resolve());
@@ -131,6 +151,7 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<Running
   return {
     url,
     async close() {
+      clearInterval(sweep);
       await Promise.allSettled([...sessions.values()].map((t) => t.close()));
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -113,6 +113,7 @@ export async function startMcpProxy(
       path: h.path,
       keyHashes: h.api_key_sha256.map((x) => Buffer.from(x, 'hex')),
       maxBodyBytes: h.max_body_bytes,
+      sessionIdleMs: h.session_idle_ms,
       proxy,
       metrics,
       log: log.child({ component: 'http' }),
