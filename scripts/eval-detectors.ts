@@ -109,6 +109,47 @@ const sum = (prefix: string) =>
       .reduce((a, [, c]) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), { tp: 0, fp: 0, fn: 0 }),
   );
 
+// ---- International phone numbers (scripts/gen-phone-eval-set.ts, eval bank) --------------------
+/** Point it at a dev-bank set (gen-phone-eval-set.ts --bank dev --seed N --out PATH) while tuning. */
+const PHONE_EVAL = process.env['WARDEN_PHONE_EVAL'] ?? join(ROOT, 'test/fixtures/detectors/eval/phone-intl.jsonl');
+const phoneReport = evalPhones(readJsonl<LabelledRow & { region: string; shape: string }>(PHONE_EVAL));
+
+/** Only `pii.phone` findings count (an IBAN negative found as `pii.iban` is right), through the whole PII detector. */
+function evalPhones(rows: (LabelledRow & { region: string; shape: string })[]) {
+  const all: Counts = { tp: 0, fp: 0, fn: 0 };
+  const byRegion = new Map<string, Counts>();
+  const byShape = new Map<string, Counts & { rows: number }>();
+  for (const row of rows) {
+    const phones = pii.detect(makeEvent(row.text, row.kind)).filter((f) => f.type === 'pii.phone');
+    const region = byRegion.get(row.region) ?? { tp: 0, fp: 0, fn: 0 };
+    const shape = byShape.get(row.shape) ?? { tp: 0, fp: 0, fn: 0, rows: 0 };
+    shape.rows++;
+    const used = new Set<Finding>();
+    for (const label of row.labels) {
+      const at = row.text.indexOf(label.value);
+      const end = at + label.value.length;
+      const hit = phones.find((f) => !used.has(f) && f.spans.some((s) => s.start < end && at < s.end));
+      const k = hit ? 'tp' : 'fn';
+      if (hit) used.add(hit);
+      all[k]++;
+      region[k]++;
+      shape[k]++;
+    }
+    const fps = phones.filter((f) => !used.has(f)).length;
+    all.fp += fps;
+    region.fp += fps;
+    shape.fp += fps;
+    byRegion.set(row.region, region);
+    byShape.set(row.shape, shape);
+  }
+  return {
+    rows: rows.length,
+    all: metrics(all),
+    per_region: Object.fromEntries([...byRegion.entries()].sort().map(([r, c]) => [r, metrics(c)])),
+    per_shape: Object.fromEntries([...byShape.entries()].sort().map(([r, c]) => [r, { ...metrics(c), rows: c.rows }])),
+  };
+}
+
 // ---- Prompt injection ------------------------------------------------------------------------
 interface InjRow {
   text: string;
@@ -215,6 +256,7 @@ const chatBenign = {
 
 const report = {
   pii_secrets: { rows: piiRows.length, per_type: piiReport, pii: sum('pii.'), secrets: sum('secret.') },
+  phone_international: phoneReport,
   injection: {
     deepset_test: deepset,
     synthetic_indirect_eval: synthetic,
@@ -257,6 +299,12 @@ if (json) {
   for (const [t, m] of Object.entries(piiReport)) out += line(`  ${t}`, m);
   out += line('  ALL pii.*', report.pii_secrets.pii);
   out += line('  ALL secret.*', report.pii_secrets.secrets);
+  out += `\nPhone numbers — ${phoneReport.rows} international rows (gen-phone-eval-set.ts eval bank, half hard negatives)\n`;
+  out += line('  ALL pii.phone', phoneReport.all);
+  for (const [r, m] of Object.entries(phoneReport.per_region)) if (r !== '-') out += line(`  region ${r}`, m);
+  for (const [sh, m] of Object.entries(phoneReport.per_shape)) {
+    if (sh.startsWith('negative.')) out += `  ${sh.padEnd(32)} false positives ${m['fp']} in ${m.rows} rows\n`;
+  }
   for (const [name, r] of [
     ['deepset-test (held out)', deepset],
     ['synthetic indirect (tool results)', synthetic],
