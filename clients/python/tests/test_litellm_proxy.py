@@ -148,6 +148,23 @@ def test_a_card_number_in_the_response_is_redacted_before_the_caller_sees_it(pro
     assert r.json()["choices"][0]["message"]["content"] == "The card on file is [REDACTED:pii.payment_card]."
 
 
+def test_a_streamed_completion_is_checked_whole_and_redacted(proxy: Proxy) -> None:
+    body = {
+        "model": "mock-leaky",
+        "stream": True,
+        "messages": [{"role": "user", "content": "Which card is on file?"}],
+        "metadata": {"warden_agent_id": f"ll-billing-{RUN}", "warden_session_id": f"ll-stream-{RUN}"},
+    }
+    text = []
+    with proxy.http.stream("POST", "/chat/completions", json=body) as r:
+        assert r.status_code == 200
+        for line in r.iter_lines():
+            if line.startswith("data: ") and line != "data: [DONE]":
+                for choice in json.loads(line[6:]).get("choices", []):
+                    text.append(choice.get("delta", {}).get("content") or "")
+    assert "".join(text) == "The card on file is [REDACTED:pii.payment_card]."
+
+
 def test_a_tool_call_to_a_destination_outside_the_policy_is_refused_with_wardens_reason(proxy: Proxy) -> None:
     agent = f"ll-uploader-{RUN}"
     set_policy(agent, allowed_destinations=["api.internal.example"])

@@ -42,7 +42,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, AsyncGenerator, Literal, Mapping, Sequence
 
 from fastapi import HTTPException
 from litellm.integrations.custom_guardrail import CustomGuardrail
@@ -186,6 +186,52 @@ class WardenGuardrail(CustomGuardrail):
             elif attr == "arguments" and decision.redacted_arguments is not None:
                 setattr(target, "arguments", decision.redacted_arguments)
         return response
+
+    async def async_post_call_streaming_iterator_hook(
+        self, user_api_key_dict: Any, response: Any, request_data: dict[str, Any]
+    ) -> AsyncGenerator[Any, None]:
+        """Streamed completions: the chunks are held until the whole completion was checked (a
+        deny must come before the caller saw any of it); redaction puts the redacted text into the
+        first content chunk and empties the others."""
+        chunks = [chunk async for chunk in response]
+        texts: dict[int, list[Any]] = {}
+        calls: dict[tuple[int, int], dict[str, str]] = {}
+        for chunk in chunks:
+            for choice in getattr(chunk, "choices", None) or []:
+                index = int(getattr(choice, "index", 0) or 0)
+                delta = getattr(choice, "delta", None)
+                if delta is None:
+                    continue
+                if isinstance(getattr(delta, "content", None), str):
+                    texts.setdefault(index, []).append(delta)
+                for call in getattr(delta, "tool_calls", None) or []:
+                    entry = calls.setdefault((index, int(getattr(call, "index", 0) or 0)), {"name": "", "arguments": ""})
+                    function = getattr(call, "function", None)
+                    entry["name"] += getattr(function, "name", None) or ""
+                    entry["arguments"] += getattr(function, "arguments", None) or ""
+        ident = self._identity(request_data, user_api_key_dict)
+        jobs: list[tuple[AgentEvent, list[Any] | None]] = []
+        for pieces in texts.values():
+            text = "".join(d.content for d in pieces)
+            if text:
+                jobs.append((self._event("model_response", ident, request_data, text=text), pieces))
+        for entry in calls.values():
+            if entry["name"]:
+                jobs.append((self._tool_event(ident, request_data, entry["name"], entry["arguments"] or None), None))
+        decisions = await self._decide([e for e, _ in jobs])
+        self._deny_if_needed(decisions, "response")
+        for (_, deltas), decision in zip(jobs, decisions):
+            if decision.action != "redact":
+                continue
+            if deltas is None:
+                # Streamed tool arguments arrive in fragments that cannot be rewritten one by one.
+                raise _http_error(403, "warden redacted streamed tool arguments; refusing rather than forwarding them", decision)
+            if decision.redacted_text is not None:
+                deltas[0].content = decision.redacted_text
+                for d in deltas[1:]:
+                    d.content = ""
+        for chunk in chunks:
+            yield chunk
 
     # ---- request side --------------------------------------------------------------------------
 
