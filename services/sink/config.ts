@@ -6,11 +6,20 @@ const SinkEnv = Type.Object({
   ...ConnectionEnv,
   SINK_GROUP_ID: Type.String({ default: 'warden-sink' }),
   SINK_TOPICS: Type.String({ default: 'events,findings,verdicts', description: 'Which warden topics to store' }),
-  SINK_MAX_BATCH_BYTES: Type.Integer({ minimum: 1024, default: 16 * 1024 * 1024 }),
+  SINK_MAX_BATCH_BYTES: Type.Integer({
+    minimum: 1024,
+    default: 16 * 1024 * 1024,
+    description: 'Bytes of RowBinary per table that trigger an insert (and the fetch size)',
+  }),
+  SINK_INSERT_MAX_ROWS: Type.Integer({
+    minimum: 1,
+    default: 20_000,
+    description: 'Rows per table that trigger an insert; fewer, larger inserts cost ClickHouse less per row',
+  }),
   SINK_MAX_WAIT_MS: Type.Integer({
-    minimum: 0,
+    minimum: 1,
     default: 500,
-    description: 'Longest a partial batch waits before insert',
+    description: 'Longest a row waits in the insert buffer before it is written',
   }),
   SINK_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 65535, default: 90, description: 'Default per-row TTL' }),
   SINK_METRICS_PORT: Type.Integer({

@@ -2,7 +2,8 @@ import type { AgentEvent, Finding, Verdict } from '../../schemas/generated/index
 
 /**
  * Flattens each contract into its ClickHouse row (schemas/clickhouse/001_core_tables.sql).
- * Timestamps go as ISO strings (date_time_input_format=best_effort) so no precision is lost.
+ * Timestamps stay numbers (epoch milliseconds): RowBinary writes them as DateTime64 ticks and
+ * JSONEachRow reads an integer into DateTime64(3) as milliseconds, so neither side parses dates.
  */
 export interface RowContext {
   partition: number;
@@ -10,12 +11,10 @@ export interface RowContext {
   retentionDays: number;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 export function eventRow(e: AgentEvent, ctx: RowContext): Record<string, unknown> {
   return {
     event_id: e.event_id,
-    ts: iso(e.ts),
+    ts: e.ts,
     tenant_id: e.tenant_id,
     agent_id: e.agent_id,
     agent_version: e.agent_version ?? '',
@@ -53,7 +52,7 @@ export function findingRow(f: Finding, ctx: RowContext): Record<string, unknown>
   return {
     finding_id: f.finding_id,
     event_id: f.event_id,
-    ts: iso(f.ts),
+    ts: f.ts,
     tenant_id: f.tenant_id,
     agent_id: f.agent_id,
     session_id: f.session_id,
@@ -82,10 +81,10 @@ export function verdictRow(v: Verdict, ctx: RowContext): Record<string, unknown>
     reasons: v.reasons,
     policy_id: v.policy_id,
     policy_version: v.policy_version,
-    issued_at: iso(v.issued_at),
+    issued_at: v.issued_at,
     // The verdict's key time: the event's, identical for every re-issue of the same verdict.
-    event_ts: iso(v.issued_at - v.latency_ms),
-    expires_at: v.expires_at === null ? null : iso(v.expires_at),
+    event_ts: v.issued_at - v.latency_ms,
+    expires_at: v.expires_at,
     latency_ms: v.latency_ms,
     shadow_action: v.shadow_action ?? '',
     content_redacted: v.redacted_text ?? '',

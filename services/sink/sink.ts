@@ -5,7 +5,7 @@ import type { Logger } from '../lib/logger.ts';
 import { createRegistryClient } from '../lib/serde/avro-codec.ts';
 import type { SinkConfig } from './config.ts';
 import { SinkStats } from './stats.ts';
-import { tableWriter } from './table-writer.ts';
+import { createTableWriter } from './table-writer.ts';
 
 export interface RunningSink {
   readonly stats: SinkStats;
@@ -18,6 +18,8 @@ export async function startSink(config: SinkConfig, log: Logger): Promise<Runnin
   const consumer = kafka.consumer({
     groupId: config.SINK_GROUP_ID,
     maxBytes: config.SINK_MAX_BATCH_BYTES,
+    // Large fetch batches feed the insert buffers; the inserts themselves span partitions.
+    maxBatchSize: config.SINK_INSERT_MAX_ROWS,
     maxWaitTimeInMs: config.SINK_MAX_WAIT_MS,
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
   });
@@ -41,26 +43,35 @@ export async function startSink(config: SinkConfig, log: Logger): Promise<Runnin
     topics: config.topics.map((t) => topicName(config.KAFKA_TOPIC_PREFIX, t)),
     fromBeginning: config.SINK_FROM_BEGINNING,
   });
+  const writer = createTableWriter(config.topics, {
+    consumer,
+    producer,
+    clickhouse,
+    registry,
+    log,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    retentionDays: config.SINK_RETENTION_DAYS,
+    stats,
+    limits: {
+      maxRows: config.SINK_INSERT_MAX_ROWS,
+      maxBytes: config.SINK_MAX_BATCH_BYTES,
+      maxWaitMs: config.SINK_MAX_WAIT_MS,
+    },
+  });
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: 3,
-    eachBatch: tableWriter(config.topics, {
-      consumer,
-      producer,
-      clickhouse,
-      registry,
-      log,
-      topicPrefix: config.KAFKA_TOPIC_PREFIX,
-      retentionDays: config.SINK_RETENTION_DAYS,
-      stats,
-    }),
+    eachBatch: (payload) => writer.eachBatch(payload),
   });
   log.info({ topics: config.topics, group: config.SINK_GROUP_ID }, 'sink running');
 
   return {
     stats,
     async stop() {
+      // Write what is buffered and commit it, then leave the group. Rows fetched meanwhile stay
+      // uncommitted and are read again by the next owner of their partition.
+      await writer.close().catch((err) => log.warn({ err }, 'buffered rows not flushed at stop; they will be re-read'));
       await consumer.disconnect();
       await producer.disconnect();
       await clickhouse.close();

@@ -1,14 +1,17 @@
+import { Readable } from 'node:stream';
 import type { SchemaRegistryClient } from '@confluentinc/schemaregistry/dist/schemaregistry-client.js';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../lib/clickhouse/client.ts';
-import { isWardenError, WardenError } from '../lib/errors.ts';
-import { commitBatch } from '../lib/kafka/commit-batch.ts';
+import { withDeadline } from '../lib/deadline.ts';
+import { isWardenError } from '../lib/errors.ts';
+import { KAFKA_CALL_DEADLINE_MS } from '../lib/kafka/commit-batch.ts';
 import { type DeadLetter, deadLetterOf, sendDeadLetters } from '../lib/kafka/dead-letter.ts';
 import { topicName } from '../lib/kafka/topics.ts';
 import type { Logger } from '../lib/logger.ts';
 import { AvroCodec } from '../lib/serde/avro-codec.ts';
 import type { TopicValue } from '../lib/serde/contracts.ts';
-import { isDataError } from './insert-errors.ts';
+import { type BufferLimits, InsertBuffer, type OffsetRange } from './insert-buffer.ts';
+import { TableEncoder } from './row-binary.ts';
 import { eventRow, findingRow, type RowContext, verdictRow } from './rows.ts';
 import type { SinkStats } from './stats.ts';
 
@@ -31,91 +34,129 @@ export interface WriterDeps {
   topicPrefix: string;
   retentionDays: number;
   stats: SinkStats;
+  limits: BufferLimits;
+}
+
+export interface TableWriter {
+  eachBatch(payload: EachBatchPayload): Promise<void>;
+  /** Flushes and commits what is buffered; call after the consumer stopped fetching. */
+  close(): Promise<void>;
 }
 
 /**
- * Consumes warden topics and writes each fetched batch to its ClickHouse table. The offset is
- * committed only after ClickHouse has acknowledged the insert (and any dead letters are on the
- * DLQ), so a crash at any point replays the batch; the deterministic insert_deduplication_token
- * and ReplacingMergeTree make the replay harmless.
+ * Consumes warden topics into their ClickHouse tables. Each table gathers the rows of all its
+ * partitions into one InsertBuffer (RowBinary, few large inserts); a partition's offsets are
+ * committed only after the insert that holds its rows is acknowledged (and any dead letters are
+ * on the DLQ), so a crash at any point replays from there. The deterministic
+ * insert_deduplication_token and ReplacingMergeTree make a replay harmless.
  */
-export function tableWriter(topics: StoredTopic[], deps: WriterDeps) {
-  const byTopic = new Map<string, { key: StoredTopic; codec: AvroCodec<StoredTopic> }>();
-  for (const key of topics) {
-    byTopic.set(topicName(deps.topicPrefix, key), { key, codec: new AvroCodec(deps.registry, deps.topicPrefix, key) });
-  }
+export function createTableWriter(topics: StoredTopic[], deps: WriterDeps): TableWriter {
   const dlqTopic = topicName(deps.topicPrefix, 'dlq');
-
-  const insert = (table: string, values: Record<string, unknown>[], token: string) =>
-    deps.clickhouse.insert({
-      table,
-      values,
-      format: 'JSONEachRow',
-      clickhouse_settings: { insert_deduplication_token: token },
-    });
-
-  return async function eachBatch({
-    batch,
-    heartbeat,
-    isRunning,
-    isStale,
-    resolveOffset,
-  }: EachBatchPayload): Promise<void> {
-    if (!isRunning() || isStale() || batch.messages.length === 0) return;
-    const target = byTopic.get(batch.topic);
-    if (!target) throw new Error(`sink received unexpected topic ${batch.topic}`);
-    const { table, row } = TABLES[target.key] as {
-      table: string;
-      row: (v: unknown, c: RowContext) => Record<string, unknown>;
-    };
-    const rows: Record<string, unknown>[] = [];
-    const sources: KafkaMessage[] = [];
-    const letters: DeadLetter[] = [];
-    for (const m of batch.messages) {
-      try {
-        const value = await target.codec.decode(m.value);
-        rows.push(row(value, { partition: batch.partition, offset: m.offset, retentionDays: deps.retentionDays }));
-        sources.push(m);
-      } catch (err) {
-        if (!isWardenError(err)) throw err;
-        letters.push(deadLetterOf(err, batch, m));
-      }
+  const encoders = new Map<string, TableEncoder>();
+  const encoderFor = (table: string) => async (sample: Readonly<Record<string, unknown>>) => {
+    let e = encoders.get(table);
+    if (!e) {
+      // Column order is the row builder's; the types are the server's own.
+      const types = await readColumnTypes(deps.clickhouse, table);
+      e = new TableEncoder(table, Object.keys(sample), types);
+      encoders.set(table, e);
     }
-    const token = `${batch.topic}:${batch.partition}:${batch.firstOffset()}-${batch.lastOffset()}`;
-    let stored = rows.length;
-    if (rows.length > 0) {
-      try {
-        await insert(table, rows, token);
-      } catch (err) {
-        if (!isDataError(err)) {
-          deps.stats.insertFailures++;
-          // Not committed: the consumer backs off and re-delivers this batch from the last committed offset.
-          const wrapped = new WardenError('SINK_INSERT_FAILED', `${table}: ${(err as Error).message}`, { cause: err });
-          deps.log.error({ err: wrapped, code: wrapped.code, table, rows: rows.length }, 'insert failed; will retry');
-          throw wrapped;
-        }
-        // ClickHouse refuses the data itself: retrying would block the partition forever. Insert row by
-        // row, and dead-letter exactly the rows it refuses.
-        stored = 0;
-        for (let i = 0; i < rows.length; i++) {
-          try {
-            await insert(table, [rows[i]!], `${token}:${i}`);
-            stored++;
-          } catch (rowErr) {
-            if (!isDataError(rowErr)) throw rowErr;
-            const reason = new WardenError('SINK_RECORD_INVALID', `${table}: ${(rowErr as Error).message}`);
-            letters.push(deadLetterOf(reason, batch, sources[i]!));
-          }
-        }
-      }
-    }
-    if (letters.length > 0) {
-      await sendDeadLetters(deps.producer, dlqTopic, 'sink', letters);
-      deps.stats.deadLetters += letters.length;
-      deps.log.warn({ code: letters[0]!.reason, count: letters.length, topic: batch.topic }, 'dead-lettered records');
-    }
-    deps.stats.rowsInserted += stored;
-    if (stored > 0) deps.stats.batchesInserted++;
-    await commitBatch(deps.consumer, { batch, resolveOffset, heartbeat });
+    return e;
   };
+  const flushDeps = {
+    insert: (query: string, body: Buffer, token: string) => insertRowBinary(deps.clickhouse, query, body, token),
+    sendDeadLetters: (letters: DeadLetter[]) => sendDeadLetters(deps.producer, dlqTopic, 'sink', letters),
+    commit: (ranges: readonly OffsetRange[]) =>
+      withDeadline(
+        deps.consumer.commitOffsets(
+          ranges.map((r) => ({ topic: r.topic, partition: r.partition, offset: (BigInt(r.last) + 1n).toString() })),
+        ),
+        KAFKA_CALL_DEADLINE_MS,
+        'KAFKA_UNREACHABLE',
+        `committing ${ranges.length} partitions`,
+      ),
+    log: deps.log,
+    stats: deps.stats,
+  };
+
+  const byTopic = new Map<
+    string,
+    {
+      key: StoredTopic;
+      codec: AvroCodec<StoredTopic>;
+      row: (v: unknown, c: RowContext) => Record<string, unknown>;
+      buffer: InsertBuffer;
+    }
+  >();
+  for (const key of topics) {
+    byTopic.set(topicName(deps.topicPrefix, key), {
+      key,
+      codec: new AvroCodec(deps.registry, deps.topicPrefix, key),
+      row: TABLES[key].row as (v: unknown, c: RowContext) => Record<string, unknown>,
+      buffer: new InsertBuffer(TABLES[key].table, deps.limits, {
+        ...flushDeps,
+        encoder: encoderFor(TABLES[key].table),
+      }),
+    });
+  }
+
+  return {
+    async eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
+      if (!isRunning() || isStale() || batch.messages.length === 0) return;
+      const target = byTopic.get(batch.topic);
+      if (!target) throw new Error(`sink received unexpected topic ${batch.topic}`);
+      const items: { row: Record<string, unknown>; message: KafkaMessage }[] = [];
+      const letters: DeadLetter[] = [];
+      for (const m of batch.messages) {
+        try {
+          const value = await target.codec.decode(m.value);
+          items.push({
+            row: target.row(value, { partition: batch.partition, offset: m.offset, retentionDays: deps.retentionDays }),
+            message: m,
+          });
+        } catch (err) {
+          if (!isWardenError(err)) throw err;
+          letters.push(deadLetterOf(err, batch, m));
+        }
+      }
+      await target.buffer.add(batch.topic, batch.partition, items, letters, {
+        first: batch.firstOffset() ?? batch.lastOffset(),
+        last: batch.lastOffset(),
+      });
+      // Consumed, not yet committed: the commit follows the insert (InsertBuffer).
+      resolveOffset(batch.lastOffset());
+      await heartbeat();
+    },
+    async close() {
+      await Promise.all([...byTopic.values()].map((t) => t.buffer.close()));
+    },
+  };
+}
+
+async function readColumnTypes(ch: ClickHouseClient, table: string): Promise<Map<string, string>> {
+  const rows = await (
+    await ch.query({
+      query: 'SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {table:String}',
+      query_params: { table },
+      format: 'JSONEachRow',
+    })
+  ).json<{ name: string; type: string }>();
+  if (rows.length === 0) {
+    throw new Error(
+      `ClickHouse has no table ${table} in the sink's database (apply the migrations: npm run stack -- up)`,
+    );
+  }
+  return new Map(rows.map((r) => [r.name, r.type]));
+}
+
+/** INSERT … FORMAT RowBinary with the body as is; the response is read to its end so the socket is reused. */
+async function insertRowBinary(ch: ClickHouseClient, query: string, body: Buffer, token: string): Promise<void> {
+  const result = await ch.exec({
+    query,
+    values: Readable.from([body]),
+    clickhouse_settings: { insert_deduplication_token: token },
+  });
+  for await (const _ of result.stream) {
+    // drained
+  }
 }

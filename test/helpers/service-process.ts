@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A service started as its own process, the way it runs in production, so a test can SIGKILL it. */
-export function startServiceProcess(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}${entry}`], {
+export function startServiceProcess(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', `${ROOT}${entry}`], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'ignore', 'inherit'],

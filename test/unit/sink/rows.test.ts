@@ -24,7 +24,7 @@ describe('event rows', () => {
       kafka_partition: 4,
       kafka_offset: '99',
       retention_days: 30,
-      ts: new Date(event.ts).toISOString(),
+      ts: event.ts,
     });
   });
 });
