@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type DeployCheckReport, deployCheck } from '../../scripts/deploy-check.ts';
+
+/**
+ * The production manifests render, lint and validate against the Kubernetes and operator schemas
+ * (scripts/deploy-check.ts, npm run deploy:check). The first run on a fresh machine builds Helm from
+ * the Go module proxy and fetches the schema packages (PyPI, Maven Central, Go modules): minutes.
+ */
+const FIRST_RUN_MS = 20 * 60_000;
+
+describe('deploy manifests', () => {
+  let report: DeployCheckReport;
+  beforeAll(() => {
+    report = deployCheck();
+  }, FIRST_RUN_MS);
+
+  it('lint, render and validate with no problem', () => {
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  it('validate every service and operator resource against a real schema', () => {
+    const kinds = (k: string) => report.documents.filter((d) => d.kind === k);
+    const names = new Set(kinds('Deployment').map((d) => d.name));
+    for (const s of ['ingest', 'detect', 'sink', 'api', 'decision', 'siem']) expect(names).toContain(`warden-${s}`);
+    expect(kinds('Deployment').every((d) => d.schema.startsWith('kubernetes') && d.schema.endsWith('strict'))).toBe(
+      true,
+    );
+    expect(kinds('PodDisruptionBudget').length).toBeGreaterThanOrEqual(6);
+    expect(kinds('ScaledObject').map((d) => d.schema)).toEqual(Array(2).fill('CRD keda.sh_scaledobjects.yaml'));
+    expect(kinds('HorizontalPodAutoscaler').length).toBe(2);
+    expect(kinds('ServiceMonitor').every((d) => d.schema.includes('servicemonitors'))).toBe(true);
+    expect(
+      kinds('KafkaTopic')
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(['control', 'dlq', 'events', 'findings', 'verdicts'].map((t) => `warden-${t}-v1`));
+    expect(kinds('KafkaTopic').every((d) => d.schema === 'CRD KafkaTopic.yaml')).toBe(true);
+    expect(kinds('KafkaUser').length).toBeGreaterThanOrEqual(7);
+    expect(kinds('Kafka').map((d) => d.schema)).toEqual(['CRD Kafka.yaml']);
+    expect(kinds('KafkaNodePool').map((d) => d.schema)).toEqual(['CRD KafkaNodePool.yaml']);
+  });
+
+  it(
+    'fails on a manifest the schemas reject, naming the field',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'warden-deploy-'));
+      const file = join(dir, 'broken.yaml');
+      writeFileSync(
+        file,
+        [
+          'apiVersion: kafka.strimzi.io/v1',
+          'kind: KafkaTopic',
+          'metadata: {name: broken-topic}',
+          'spec: {partitons: 3, replicas: 3}',
+          '---',
+          'apiVersion: apps/v1',
+          'kind: Deployment',
+          'metadata: {name: broken}',
+          'spec:',
+          '  selector: {matchLabels: {a: b}}',
+          '  template:',
+          '    metadata: {labels: {a: b}}',
+          '    spec: {containers: [{name: x, image: y, livenessprobe: {}}]}',
+          '',
+        ].join('\n'),
+      );
+      const broken = deployCheck([file]);
+      expect(broken.ok).toBe(false);
+      expect(broken.problems).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/KafkaTopic\/broken-topic: spec: .*'partitons' was unexpected/),
+          expect.stringMatching(/Deployment\/broken: .*'livenessprobe' was unexpected/),
+        ]),
+      );
+    },
+    FIRST_RUN_MS,
+  );
+});
