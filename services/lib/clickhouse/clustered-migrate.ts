@@ -1,3 +1,4 @@
+import type { ClickHouseSettings } from '@clickhouse/client';
 import { WardenError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { type ClickHouseConnection, createClickHouse } from './client.ts';
@@ -24,12 +25,13 @@ export async function migrateCluster(
 ): Promise<number[]> {
   const db = conn.CLICKHOUSE_DATABASE;
   // ON CLUSTER DDL waits for every host; an unreachable host fails the step instead of leaving it behind.
-  const settings = {
-    distributed_ddl_task_timeout: 300,
+  const settings: ClickHouseSettings = {
+    distributed_ddl_task_timeout: '300',
     distributed_ddl_output_mode: 'throw',
-    // Backfill INSERT … SELECT through Distributed tables: written to the shards before the step ends.
-    distributed_foreground_insert: 1,
-  } as const;
+    // Backfill INSERT … SELECT through Distributed tables: written to the shards before the step ends
+    // (the client's settings type knows the old name of distributed_foreground_insert).
+    insert_distributed_sync: 1,
+  };
   const root = createClickHouse(conn, null);
   try {
     for (const statement of clusteredPreamble(db, options)) {
