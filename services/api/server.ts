@@ -10,11 +10,12 @@ import type { AuditLog } from '../lib/audit/audit-log.ts';
 import { type ErrorCode, isWardenError, WardenError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { AgentRegistry } from './agent-registry.ts';
-import { authenticate, authorize, type Principal, type Role, type RoleKeyEntry } from './auth.ts';
+import { authenticate, authorize, type Role, type RoleKeyEntry } from './auth.ts';
 import type { ControlPublisher } from './control-publisher.ts';
 import type { IncidentStore } from './incident-store.ts';
 import type { AgentInventory } from './inventory.ts';
 import type { ProcessingRecordStore } from './processing-record.ts';
+import './request-principal.ts';
 import { agentControlRoutes } from './routes/agent-controls.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -28,17 +29,7 @@ import type { SessionStore } from './session-reconstruction.ts';
 import type { ShadowReportStore } from './shadow-report.ts';
 import type { ViolationStore } from './violations.ts';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Who called, set by the onRequest hook from the API key; null only on public routes. */
-    principal: Principal | null;
-  }
-  interface FastifyContextConfig {
-    /** Roles allowed to call the route. Every route must declare them, or be `public`. */
-    roles?: readonly Role[];
-    public?: boolean;
-  }
-}
+export { principalOf } from './request-principal.ts';
 
 export interface ApiDeps {
   log: Logger;
@@ -58,12 +49,6 @@ export interface ApiDeps {
   registry: AgentRegistry;
   control: ControlPublisher;
   maxBodyBytes: number;
-}
-
-/** The caller of a request that passed the role check (never null on a non-public route). */
-export function principalOf(request: FastifyRequest): Principal {
-  if (request.principal === null) throw new WardenError('API_UNAUTHENTICATED', 'route did not authenticate');
-  return request.principal;
 }
 
 /** Builds the fastify app (no listen), so tests can use inject() without a socket. */

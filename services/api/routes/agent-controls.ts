@@ -3,7 +3,7 @@ import type { ControlRecord } from '../../../schemas/generated/index.ts';
 import type { Principal } from '../auth.ts';
 import { BODY_SCHEMAS, type QuarantineRequest, type RevocationRequest } from '../bodies.ts';
 import type { ControlPublisher } from '../control-publisher.ts';
-import { principalOf } from '../server.ts';
+import { principalOf } from '../request-principal.ts';
 import { AGENT_ID_PARAMS } from './agents.ts';
 
 export interface AgentControlRoutesOptions {

@@ -3,7 +3,7 @@ import { WardenError } from '../../lib/errors.ts';
 import type { AgentRegistry } from '../agent-registry.ts';
 import { type AgentRegistration, BODY_SCHEMAS } from '../bodies.ts';
 import type { AgentInventory } from '../inventory.ts';
-import { principalOf } from '../server.ts';
+import { principalOf } from '../request-principal.ts';
 
 export interface AgentRoutesOptions {
   inventory: AgentInventory;

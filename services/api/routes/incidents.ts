@@ -16,7 +16,7 @@ import {
   STAGES,
   type Stage,
 } from '../regulatory-clocks.ts';
-import { principalOf } from '../server.ts';
+import { principalOf } from '../request-principal.ts';
 
 export interface IncidentRoutesOptions {
   store: IncidentStore;

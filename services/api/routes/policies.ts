@@ -7,7 +7,7 @@ import {
   type PolicyRejection,
 } from '../policy-changes.ts';
 import type { ChangeStatus } from '../policy-store.ts';
-import { principalOf } from '../server.ts';
+import { principalOf } from '../request-principal.ts';
 import { AGENT_ID_PARAMS } from './agents.ts';
 
 export interface PolicyRoutesOptions {

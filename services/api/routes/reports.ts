@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_DAYS, type ProcessingRecordStore, renderProcessingRecordMarkdown } from '../processing-record.ts';
-import { principalOf } from '../server.ts';
+import { principalOf } from '../request-principal.ts';
 
 export interface ReportRoutesOptions {
   processingRecord: ProcessingRecordStore;

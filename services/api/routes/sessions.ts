@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { WardenError } from '../../lib/errors.ts';
-import { principalOf } from '../server.ts';
+import { principalOf } from '../request-principal.ts';
 import type { SessionStore } from '../session-reconstruction.ts';
 import { AGENT_ID_PARAMS } from './agents.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../server.ts';
+import { principalOf } from '../request-principal.ts';
 import type { ShadowReportStore } from '../shadow-report.ts';
 import { SINCE_PATTERN } from '../violations.ts';
 import { AGENT_ID_PARAMS } from './agents.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../server.ts';
+import { principalOf } from '../request-principal.ts';
 import { SINCE_PATTERN, type ViolationStore } from '../violations.ts';
 
 export interface ViolationRoutesOptions {
