@@ -18,13 +18,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     live = bool(os.environ.get("WARDEN_URL") and os.environ.get("WARDEN_INGEST_URL") and os.environ.get("WARDEN_API_URL"))
     if live:
         return
-    required = os.environ.get("WARDEN_TEST_REQUIRE_LIVE") == "1"
+    if os.environ.get("WARDEN_TEST_REQUIRE_LIVE") == "1":
+        raise pytest.UsageError("WARDEN_TEST_REQUIRE_LIVE=1 but WARDEN_URL, WARDEN_INGEST_URL or WARDEN_API_URL is not set")
     for item in items:
         if "live" in item.keywords:
-            if required:
-                item.add_marker(pytest.mark.xfail(reason="live services not configured", strict=True, run=False))
-            else:
-                item.add_marker(pytest.mark.skip(reason="needs WARDEN_URL, WARDEN_INGEST_URL, WARDEN_API_URL (run via npm test)"))
+            item.add_marker(pytest.mark.skip(reason="needs WARDEN_URL, WARDEN_INGEST_URL, WARDEN_API_URL (run via npm test)"))
 
 
 def event(**over: Any) -> AgentEvent:

@@ -31,6 +31,7 @@ from .types import ACTIONS, Action, AgentEvent, Decision, DecisionFinding, Event
 log = logging.getLogger("warden_client")
 
 UNAVAILABLE_REASON = "warden.unavailable"
+FAIL_LOG_INTERVAL_S = 10.0
 
 
 def parse_decision(body: object) -> Decision:
@@ -119,6 +120,7 @@ class _Core:
         self._mirror: Mirror | None = None
         self._mirror_transport = mirror_transport
         self.fail_decisions = 0
+        self._last_fail_log = -FAIL_LOG_INTERVAL_S
 
     def decision_headers(self) -> dict[str, str]:
         self.config.require("url", "api_key", purpose="check()")
@@ -132,9 +134,17 @@ class _Core:
         self.fail_decisions += 1
         mode = self.config.fail_mode
         action: Action = "allow" if mode == "open" else "block"
-        log.warning(
-            "warden unreachable, failing %s for agent %s: %s", mode, event.get("agent_id"), why
-        )
+        now = time.monotonic()
+        # Once per interval, with the running count: an outage must not flood the agent's log.
+        if now - self._last_fail_log >= FAIL_LOG_INTERVAL_S:
+            self._last_fail_log = now
+            log.warning(
+                "warden unreachable, failing %s (agent %s; %d decisions by fail mode so far): %s",
+                mode,
+                event.get("agent_id"),
+                self.fail_decisions,
+                why,
+            )
         return Decision(
             action=action,
             reasons=(UNAVAILABLE_REASON,),

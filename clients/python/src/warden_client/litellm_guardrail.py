@@ -40,6 +40,7 @@ callers you trust: a caller could name another agent), else ``warden_agent_id``.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import logging
 from typing import Any, AsyncGenerator, Literal, Mapping, Sequence
@@ -120,6 +121,8 @@ class WardenGuardrail(CustomGuardrail):
         config = WardenConfig.load(**{k: v for k, v in overrides.items() if v is not None})
         config.require("url", "api_key", "tenant_id", "agent_id", purpose="the LiteLLM guardrail")
         self.warden = AsyncWardenClient(config)
+        # The proxy exits without closing guardrails: send what the mirror still holds.
+        atexit.register(self.warden.flush, 5.0)
         self.mirror_enabled = _as_bool(warden_mirror)
         if self.mirror_enabled:
             config.require("ingest_url", purpose="the LiteLLM guardrail's mirroring (or warden_mirror: false)")

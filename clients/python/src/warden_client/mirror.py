@@ -103,6 +103,11 @@ class Mirror:
         self._stopping.set()
         self._thread.join(timeout_s)
         self._http.close()
+        left = self._queue.qsize()
+        if left:
+            with self._lock:
+                self.stats.failed += left
+            log.warning("warden mirror closed with %d events not sent (ingest did not take them within %.1fs)", left, timeout_s)
 
     @property
     def queued(self) -> int:
