@@ -5,18 +5,25 @@ OpenTelemetry helper in ``warden_client.otel`` (extra ``otel``), so importing th
 only httpx.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .client import AsyncWardenClient, WardenClient, parse_decision
 from .config import FailMode, WardenConfig
 from .errors import WardenConfigError, WardenError, WardenRequestError, WardenUnavailableError
 from .events import content_of, make_event, new_ulid
 from .types import AgentEvent, Decision, DecisionFinding, MirrorStats
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
-def configure_otel(service_name: str, **kwargs: object) -> object:
-    """See :func:`warden_client.otel.configure_otel` (needs the ``otel`` extra)."""
+
+def configure_otel(service_name: str, **kwargs: Any) -> TracerProvider:
+    """See :func:`warden_client.otel.configure_otel` (needs the ``otel`` extra, imported only here)."""
     from .otel import configure_otel as _configure
 
-    return _configure(service_name, **kwargs)  # type: ignore[arg-type]
+    return _configure(service_name, **kwargs)
 
 
 __all__ = [
