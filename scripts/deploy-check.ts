@@ -270,7 +270,7 @@ for f in files:
             continue
         kind, api = doc.get('kind'), doc.get('apiVersion')
         name = (doc.get('metadata') or {}).get('name')
-        res = {'file': f, 'kind': kind, 'apiVersion': api, 'name': name}
+        res = {'file': f, 'kind': kind, 'apiVersion': api, 'name': name, 'doc': doc}
         try:
             if (api, kind) in crds:
                 schema, src = crds[(api, kind)]
@@ -293,7 +293,7 @@ for f in files:
         except kv.SchemaNotFoundError as e:
             res['schema'] = 'none'
             res['errors'] = [e.message + ' and no CRD schema either']
-        print(json.dumps(res))
+        print(json.dumps(res, default=str))
 `;
 
 interface DocResult {
@@ -303,6 +303,8 @@ interface DocResult {
   name: string;
   schema: string;
   errors: string[];
+  /** The document as parsed, for checks of its content (test/integration/deploy-manifests.test.ts). */
+  doc: Record<string, unknown>;
 }
 
 function validate(python: string, files: string[], crdDirs: string[]): DocResult[] {
@@ -358,7 +360,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     report = { ok: false, problems: [err.message], documents: [] };
   }
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    const documents = report.documents.map(({ doc: _doc, ...rest }) => rest);
+    process.stdout.write(`${JSON.stringify({ ...report, documents }, null, 2)}\n`);
   } else {
     const rows = report.documents.map((d) => [
       d.file.replace(`${ROOT}/`, '').replace('.cache/deploy-check/', ''),
