@@ -1,8 +1,8 @@
 import type { DetectorConfig } from '../detectors/detector.ts';
-import { WardenError } from '../services/lib/errors.ts';
-import type { KafkaConnection } from '../services/lib/kafka/client.ts';
-import type { Logger } from '../services/lib/logger.ts';
-import type { RegistryConnection } from '../services/lib/serde/avro-codec.ts';
+import { WardenError } from '../schemas/runtime/errors.ts';
+import type { KafkaConnection } from '../schemas/runtime/kafka/client.ts';
+import type { Logger } from '../schemas/runtime/logger.ts';
+import type { RegistryConnection } from '../schemas/runtime/serde/avro-codec.ts';
 
 /** Which detectors run inline. The ML injection classifier is off by default: the detect service runs it. */
 export interface DetectorOptions {

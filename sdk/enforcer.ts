@@ -1,12 +1,12 @@
 import type { AgentEvent } from '../schemas/generated/agent-event.ts';
 import type { ControlRecord } from '../schemas/generated/control-record.ts';
 import type { Verdict } from '../schemas/generated/verdict.ts';
-import { ControlState } from '../services/lib/control/control-state.ts';
-import { type ControlSubscription, subscribeControl } from '../services/lib/control/control-subscriber.ts';
-import { WardenError } from '../services/lib/errors.ts';
-import { createKafka } from '../services/lib/kafka/client.ts';
-import { createLogger, type Logger } from '../services/lib/logger.ts';
-import { AvroCodec, createRegistryClient } from '../services/lib/serde/avro-codec.ts';
+import { ControlState } from '../schemas/runtime/control/control-state.ts';
+import { type ControlSubscription, subscribeControl } from '../schemas/runtime/control/control-subscriber.ts';
+import { WardenError } from '../schemas/runtime/errors.ts';
+import { createKafka } from '../schemas/runtime/kafka/client.ts';
+import { createLogger, type Logger } from '../schemas/runtime/logger.ts';
+import { AvroCodec, createRegistryClient } from '../schemas/runtime/serde/avro-codec.ts';
 import {
   ENFORCER_DEFAULTS,
   type EnforcerOptions,

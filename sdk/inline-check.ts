@@ -5,7 +5,7 @@ import { redact } from '../detectors/redaction.ts';
 import { buildDetectorChain } from '../detectors/registry.ts';
 import type { AgentEvent } from '../schemas/generated/agent-event.ts';
 import type { Finding, DevWardenV1 as FindingTypes } from '../schemas/generated/finding.ts';
-import type { ControlState, Policy } from '../services/lib/control/control-state.ts';
+import type { ControlState, Policy } from '../schemas/runtime/control/control-state.ts';
 import { type InlineCheckOptions, type ResolvedInlineOptions, resolveInlineOptions } from './config.ts';
 import type { Action, DecisionCache } from './decision-cache.ts';
 import { policyViolations } from './policy-check.ts';

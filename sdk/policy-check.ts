@@ -1,6 +1,6 @@
 import { destinationAllowed, destinationOf } from '../detectors/policy/destination.ts';
 import type { AgentEvent } from '../schemas/generated/agent-event.ts';
-import type { Policy } from '../services/lib/control/control-state.ts';
+import type { Policy } from '../schemas/runtime/control/control-state.ts';
 
 /** One least-privilege rule an event breaks. Evidence names the tool, model or host: never content. */
 export interface PolicyViolation {

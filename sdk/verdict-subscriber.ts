@@ -1,10 +1,10 @@
 import type { Admin } from 'kafkajs';
 import type { Verdict } from '../schemas/generated/verdict.ts';
-import { isWardenError } from '../services/lib/errors.ts';
-import type { PartitionTail, TailOptions } from '../services/lib/kafka/client.ts';
-import { topicName } from '../services/lib/kafka/topics.ts';
-import type { Logger } from '../services/lib/logger.ts';
-import type { AvroCodec } from '../services/lib/serde/avro-codec.ts';
+import { isWardenError } from '../schemas/runtime/errors.ts';
+import type { PartitionTail, TailOptions } from '../schemas/runtime/kafka/client.ts';
+import { topicName } from '../schemas/runtime/kafka/topics.ts';
+import type { Logger } from '../schemas/runtime/logger.ts';
+import type { AvroCodec } from '../schemas/runtime/serde/avro-codec.ts';
 
 /** What the subscription needs of a Kafka client: admin for the end offsets, and a partition tail. */
 export interface KafkaClients {

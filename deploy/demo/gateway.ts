@@ -12,9 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
+import { type Decision, Enforcer, isDenied } from '@warden/sdk';
 import type { AgentEvent, ControlRecord } from '../../schemas/generated/index.ts';
-import { Enforcer } from '../../sdk/enforcer.ts';
-import { type Decision, isDenied } from '../../sdk/inline-check.ts';
 import { ConnectionEnv } from '../../services/lib/connections.ts';
 import { type ControlKind, controlKey } from '../../services/lib/control/control-state.ts';
 import { readEnv } from '../../services/lib/env-config.ts';

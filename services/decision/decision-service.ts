@@ -1,4 +1,4 @@
-import { Enforcer } from '../../sdk/enforcer.ts';
+import { Enforcer } from '@warden/sdk';
 import type { Logger } from '../lib/logger.ts';
 import type { DecisionConfig } from './config.ts';
 import { buildDecisionServer } from './server.ts';

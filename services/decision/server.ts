@@ -1,6 +1,6 @@
+import type { Decision } from '@warden/sdk';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { AgentEvent } from '../../schemas/generated/index.ts';
-import type { Decision } from '../../sdk/inline-check.ts';
 import { type ErrorCode, isWardenError, WardenError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { type ApiKeyEntry, authenticate, type Caller } from './api-keys.ts';

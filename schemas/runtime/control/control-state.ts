@@ -1,4 +1,4 @@
-import type { ControlRecord, DevWardenV1 } from '../../../schemas/generated/control-record.ts';
+import type { ControlRecord, DevWardenV1 } from '../../generated/control-record.ts';
 
 export type Policy = DevWardenV1.Policy;
 export type Revocation = DevWardenV1.Revocation;

@@ -1,10 +1,5 @@
-import type { AgentEvent, ControlRecord, Finding, Verdict } from '../../../schemas/generated/index.ts';
-import {
-  AgentEventSchema,
-  ControlRecordSchema,
-  FindingSchema,
-  VerdictSchema,
-} from '../../../schemas/generated/index.ts';
+import type { AgentEvent, ControlRecord, Finding, Verdict } from '../../generated/index.ts';
+import { AgentEventSchema, ControlRecordSchema, FindingSchema, VerdictSchema } from '../../generated/index.ts';
 import type { TopicKey } from '../kafka/topics.ts';
 
 /** Which Avro contract each topic carries. The DLQ carries raw rejected bytes, so it has none. */
