@@ -53,6 +53,7 @@ const NO_REGISTRY_SCHEMA = ['ClickHouseInstallation', 'ClickHouseKeeperInstallat
 
 const HELM_VALUE_SETS: Record<string, string[]> = {
   keda: [],
+  // Also ingest serving HTTPS with client certificates (mTLS) from a Secret.
   'external-hpa': [
     '--set',
     'autoscaling.mode=external',
@@ -66,6 +67,12 @@ const HELM_VALUE_SETS: Record<string, string[]> = {
     'apiKeys.decision=ep:acme:0000000000000000000000000000000000000000000000000000000000000000',
     '--set',
     'apiKeys.api=k:acme:admin:0000000000000000000000000000000000000000000000000000000000000000',
+    '--set',
+    'services.ingest.tls.secret=warden-ingest-tls',
+    '--set',
+    'services.ingest.tls.clientCa=true',
+    '--set',
+    'services.ingest.env.INGEST_MTLS_CLIENTS=gateway-1:acme:gateway-1.acme.internal',
   ],
   'no-autoscaling': ['--set', 'autoscaling.mode=none', '--set', 'kafka.tls.enabled=false'],
 };
@@ -215,7 +222,7 @@ function renderHelm(helm: string): { file: string; problems: string[] }[] {
  * strict) or against the openAPIV3Schema of its CRD (strict: properties not in the schema are
  * errors unless the schema preserves unknown fields). Prints one JSON line per document.
  */
-const VALIDATOR = String.raw`
+const VALIDATOR = `
 import json, sys, yaml, jsonschema
 import kubernetes_validate.utils as kv
 
