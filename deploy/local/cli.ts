@@ -20,8 +20,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const config = loadStackConfig();
+  const [command, ...rest] = withoutBrokersFlag(argv);
+  const config = loadStackConfig(brokersEnv(argv));
   switch (command) {
     case 'stack':
       return stackCommand(config, rest);
@@ -34,9 +34,19 @@ async function main(argv: string[]): Promise<number> {
       say('npm dependencies are installed');
       return 0;
     default:
-      say('usage: npm start | npm test | npm run stack -- up|down|status [--json]');
+      say('usage: npm start | npm test | npm run stack -- up|down|status [--brokers=3] [--json]');
       return 64;
   }
+}
+
+/** `--brokers=N` (any command): a KRaft cluster of N nodes instead of the single broker. */
+function brokersEnv(argv: string[]): NodeJS.ProcessEnv {
+  const flag = argv.find((a) => a.startsWith('--brokers='));
+  return flag ? { ...process.env, KAFKA_BROKER_COUNT: flag.slice('--brokers='.length) } : process.env;
+}
+
+function withoutBrokersFlag(argv: string[]): string[] {
+  return argv.filter((a) => !a.startsWith('--brokers='));
 }
 
 async function stackCommand(config: StackConfig, args: string[]): Promise<number> {
@@ -61,7 +71,7 @@ async function stackCommand(config: StackConfig, args: string[]): Promise<number
       );
     return rows.every((r) => r.state === 'running') ? 0 : 3;
   }
-  say('usage: npm run stack -- up|down|status [--json]');
+  say('usage: npm run stack -- up|down|status [--brokers=3] [--json]');
   return 64;
 }
 

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
 import { Port, readEnv } from '../../../services/lib/env-config.ts';
 
@@ -14,6 +15,14 @@ const StackEnv = Type.Object({
   }),
   KAFKA_PORT: Port(9092, 'Kafka broker listener'),
   KAFKA_CONTROLLER_PORT: Port(9093, 'KRaft controller listener'),
+  KAFKA_BROKER_COUNT: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 5,
+      description:
+        'Kafka nodes (combined broker + controller). 1 (the default) is the single broker; with N > 1, node i listens on KAFKA_PORT + 2(i-1) and KAFKA_CONTROLLER_PORT + 2(i-1). `stack up --brokers=N` sets it and remembers it in WARDEN_HOME/stack.json',
+    }),
+  ),
   KAFKA_VERSION: Type.String({ default: '4.1.1', pattern: '^4\\.\\d+\\.\\d+$' }),
   KAFKA_HEAP: Type.String({ default: '1g', pattern: '^\\d+[mg]$' }),
   KAFKA_DEFAULT_PARTITIONS: Type.Integer({ minimum: 1, default: 6 }),
@@ -34,6 +43,20 @@ export interface StackConfig {
   readonly dataDir: string;
   readonly env: StackEnvValues;
   readonly startTimeoutMs: number;
+  /** Kafka nodes: 1 is the single broker of the default stack, more is a KRaft cluster. */
+  readonly brokers: number;
+}
+
+/** Where `stack up --brokers=N` remembers N, so `down` and `status` know the stack without the flag. */
+export function stackStateFile(home: string): string {
+  return join(home, 'stack.json');
+}
+
+function rememberedBrokers(home: string): number | undefined {
+  const file = stackStateFile(home);
+  if (!existsSync(file)) return undefined;
+  const brokers = (JSON.parse(readFileSync(file, 'utf8')) as { brokers?: unknown }).brokers;
+  return typeof brokers === 'number' && Number.isInteger(brokers) && brokers >= 1 ? brokers : undefined;
 }
 
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): StackConfig {
@@ -47,5 +70,6 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
     dataDir: resolve(home, 'data'),
     env: values,
     startTimeoutMs: values.STACK_START_TIMEOUT_MS,
+    brokers: values.KAFKA_BROKER_COUNT ?? rememberedBrokers(home) ?? 1,
   });
 }

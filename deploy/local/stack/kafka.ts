@@ -10,10 +10,41 @@ import { requireJava, requireMaven, run } from './tools.ts';
 
 const POM = fileURLToPath(new URL('../kafka/pom.xml', import.meta.url));
 
+/** Where Apache Kafka's jars are cached (shared by the single broker and the cluster's nodes). */
+export function kafkaLibs(config: StackConfig): string {
+  return join(config.cacheDir, `kafka-${config.env.KAFKA_VERSION}`, 'libs');
+}
+
+/** Fetches Apache Kafka's jars from Maven Central once; later calls return at once. */
+export async function installKafkaJars(config: StackConfig, report: Reporter): Promise<void> {
+  const { env } = config;
+  const libs = kafkaLibs(config);
+  requireJava();
+  if (existsSync(join(libs, '.complete'))) return;
+  requireMaven();
+  report(`fetching Apache Kafka ${env.KAFKA_VERSION} jars from Maven Central into ${libs}`);
+  await run(
+    'mvn',
+    [
+      '-B',
+      '-q',
+      '-f',
+      POM,
+      `-Dkafka.version=${env.KAFKA_VERSION}`,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${libs}`,
+      '-DincludeScope=runtime',
+    ],
+    report,
+    'downloading Kafka jars',
+  );
+  writeFileSync(join(libs, '.complete'), `${new Date().toISOString()}\n`);
+}
+
 /** Apache Kafka in KRaft mode (combined broker + controller), from Apache's jars on Maven Central. */
 export function kafkaComponent(config: StackConfig): Component {
   const { env } = config;
-  const libs = join(config.cacheDir, `kafka-${env.KAFKA_VERSION}`, 'libs');
+  const libs = kafkaLibs(config);
   const dataDir = join(config.dataDir, 'kafka');
   const confDir = join(config.home, 'conf', 'kafka');
   const logFile = join(config.logDir, 'kafka.log');
@@ -33,28 +64,7 @@ export function kafkaComponent(config: StackConfig): Component {
       if (!existsSync(join(libs, '.complete'))) requireMaven();
     },
 
-    async install(report: Reporter) {
-      requireJava();
-      if (existsSync(join(libs, '.complete'))) return;
-      requireMaven();
-      report(`fetching Apache Kafka ${env.KAFKA_VERSION} jars from Maven Central into ${libs}`);
-      await run(
-        'mvn',
-        [
-          '-B',
-          '-q',
-          '-f',
-          POM,
-          `-Dkafka.version=${env.KAFKA_VERSION}`,
-          'dependency:copy-dependencies',
-          `-DoutputDirectory=${libs}`,
-          '-DincludeScope=runtime',
-        ],
-        report,
-        'downloading Kafka jars',
-      );
-      writeFileSync(join(libs, '.complete'), `${new Date().toISOString()}\n`);
-    },
+    install: (report: Reporter) => installKafkaJars(config, report),
 
     async start(report: Reporter) {
       const java = requireJava();
@@ -158,7 +168,7 @@ message.max.bytes=10485760
 `;
 }
 
-function log4jProperties(file: string): string {
+export function log4jProperties(file: string): string {
   return `status = warn
 appender.file.type = RollingFile
 appender.file.name = file

@@ -1,15 +1,43 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { WardenError } from '../../../services/lib/errors.ts';
 import { clickhouseComponent } from './clickhouse.ts';
 import type { Component, Reporter } from './component.ts';
-import type { StackConfig } from './config.ts';
+import { type StackConfig, stackStateFile } from './config.ts';
 import { kafkaComponent } from './kafka.ts';
+import { kafkaClusterComponents } from './kafka-cluster.ts';
 import { registryComponent } from './registry.ts';
 import { portOpen, readPid, runningPid, stopProcess, waitHealthy } from './supervisor.ts';
 
 export type { StackConfig } from './config.ts';
 
 export function components(config: StackConfig): Component[] {
-  return [kafkaComponent(config), registryComponent(config), clickhouseComponent(config)];
+  const kafka = config.brokers > 1 ? kafkaClusterComponents(config) : [kafkaComponent(config)];
+  return [...kafka, registryComponent(config), clickhouseComponent(config)];
+}
+
+/**
+ * A cluster stack remembers its size in WARDEN_HOME, so a later `down` or `status` without
+ * `--brokers` finds its nodes. The single-broker default writes nothing, as before.
+ */
+function rememberBrokers(config: StackConfig): void {
+  const file = stackStateFile(config.home);
+  if (config.brokers === 1 && !existsSync(file)) return;
+  mkdirSync(config.home, { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ brokers: config.brokers })}\n`);
+}
+
+/** Refuses to start one Kafka shape while the other still runs from the same WARDEN_HOME. */
+function refuseOtherShape(config: StackConfig): void {
+  const other = { ...config, brokers: config.brokers > 1 ? 1 : 3 };
+  const otherKafka = other.brokers > 1 ? kafkaClusterComponents(other) : [kafkaComponent(other)];
+  const running = otherKafka.filter((c) => runningPid(c.pidFile) !== null).map((c) => c.name);
+  if (running.length > 0) {
+    throw new WardenError(
+      'STACK_START_FAILED',
+      `${running.join(', ')} still run${running.length === 1 ? 's' : ''} from ${config.home} with another broker count: ` +
+        `stop them first (npm run stack -- down), then start with --brokers=${config.brokers}`,
+    );
+  }
 }
 
 export interface ComponentStatus {
@@ -22,6 +50,7 @@ export interface ComponentStatus {
 /** Installs (cached) and starts every component that is not already healthy, in parallel. */
 export async function up(config: StackConfig, log: (line: string) => void): Promise<void> {
   const started = Date.now();
+  refuseOtherShape(config);
   const all = components(config);
   const toStart = await preflight(all);
   const results = await Promise.allSettled(
@@ -36,6 +65,7 @@ export async function up(config: StackConfig, log: (line: string) => void): Prom
     const text = failures.map((f) => `${f.c.name}: ${f.err.message}`).join('\n\n');
     throw new WardenError('STACK_START_FAILED', `\n${text}\nLogs: ${config.logDir}`);
   }
+  rememberBrokers(config);
   log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
