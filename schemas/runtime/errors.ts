@@ -99,6 +99,13 @@ export const ERROR_CODES = {
     message: 'the regime and stage do not name a notification the incident can have',
     statusCode: 400,
   },
+  SIEM_RECORD_UNMAPPABLE: { message: 'a record cannot be mapped to a SIEM format', statusCode: 400 },
+  SIEM_DESTINATION_UNREACHABLE: { message: 'a SIEM destination cannot be connected to', statusCode: 503 },
+  SIEM_DESTINATION_TLS_FAILED: { message: 'the TLS handshake with a SIEM destination failed', statusCode: 502 },
+  SIEM_DESTINATION_REJECTED: { message: 'a SIEM destination refused the request (4xx)', statusCode: 502 },
+  SIEM_DESTINATION_UNAVAILABLE: { message: 'a SIEM destination is overloaded or failing (429/5xx)', statusCode: 503 },
+  SIEM_DESTINATION_TIMEOUT: { message: 'a SIEM destination did not answer in time', statusCode: 504 },
+  SIEM_HEC_ACK_TIMEOUT: { message: 'Splunk did not acknowledge indexing of a batch in time', statusCode: 504 },
 } as const satisfies Record<string, { message: string; statusCode: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
