@@ -10,6 +10,7 @@ import type {
 } from 'kafkajs';
 import { splitList } from '../env-config.ts';
 import type { Logger } from '../logger.ts';
+import { CommitVerifier, type TopicPartitionOffset } from './commit-verifier.ts';
 import { GroupSessionWatchdog } from './group-session-watchdog.ts';
 import type { ConsumerOptions, KafkaConnection, ProducerOptions } from './options.ts';
 
@@ -85,10 +86,21 @@ export function confluentProducer(mod: ConfluentModule, rd: RdConfig, options: P
 const GROUP_STUCK_MS = 60_000;
 /** librdkafka's code for "partitions assigned" in a rebalance callback (CODES.ERRORS.ERR__ASSIGN_PARTITIONS). */
 const ERR_ASSIGN_PARTITIONS = -175;
+/** How often queued commits are checked against what the coordinator holds (see commit-verifier.ts). */
+const COMMIT_VERIFY_MS = 5_000;
+const COMMITTED_TIMEOUT_MS = 10_000;
+
+/** The parts of the library's KafkaJS consumer beyond kafkajs's own Consumer type that the adapter uses. */
+interface ConfluentConsumerExtras {
+  assignment(): { topic: string; partitions: number[] }[];
+  committed(partitions: TopicPartitionOffset[], timeoutMs?: number): Promise<TopicPartitionOffset[]>;
+}
 
 export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: ConsumerOptions): Consumer {
   const { maxBatchSize, ...kafkajsOptions } = options;
   const watchdog = new GroupSessionWatchdog(GROUP_STUCK_MS);
+  const verifier = new CommitVerifier();
+  let verifying = false;
   const base = baseConfig(rd, (facility) => watchdog.observe(facility));
   let real: Consumer | null = null;
   let subscription: ConsumerSubscribeTopics | null = null;
@@ -149,6 +161,37 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
     }
   }
 
+  /** Re-sends commits librdkafka queued but the coordinator never stored (lost around a coordinator change). */
+  async function verifyCommits(): Promise<void> {
+    const consumer = real as (Consumer & ConfluentConsumerExtras) | null;
+    if (verifying || rebuilding || consumer === null || verifier.pending() === 0) return;
+    verifying = true;
+    try {
+      const { resent } = await verifier.verify({
+        assigned: () =>
+          consumer.assignment().flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition }))),
+        // The library turns each entry's offset into a number: give it librdkafka's "invalid" (-1001), not NaN.
+        committed: (partitions) =>
+          consumer.committed(
+            partitions.map((p) => ({ ...p, offset: '-1001' })),
+            COMMITTED_TIMEOUT_MS,
+          ),
+        commit: (offsets) => consumer.commitOffsets(offsets),
+      });
+      if (resent.length > 0) {
+        rd.log.warn(
+          { kafka: 'librdkafka', resent: resent.map((o) => `${o.topic}[${o.partition}]@${o.offset}`) },
+          'offset commits the group coordinator never stored (lost around a coordinator change); committed again',
+        );
+      }
+    } catch (err) {
+      // Coordinator still moving or consumer not connected: the next round asks again.
+      rd.log.warn({ err, kafka: 'librdkafka' }, 'checking committed offsets failed; retrying');
+    } finally {
+      verifying = false;
+    }
+  }
+
   const adapter = {
     async connect() {
       // Deferred to run(): librdkafka needs fromBeginning and autoCommit at construction.
@@ -160,7 +203,10 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
       if (!subscription) throw new Error('subscribe() before run()');
       runConfig = run;
       await start();
-      timer = setInterval(() => void rebuildIfStuck(), 5_000);
+      timer = setInterval(() => {
+        void rebuildIfStuck();
+        void verifyCommits();
+      }, COMMIT_VERIFY_MS);
       timer.unref();
     },
     async disconnect() {
@@ -171,7 +217,11 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
     async stop() {
       if (real) await real.stop();
     },
-    commitOffsets: (offsets: Parameters<Consumer['commitOffsets']>[0]) => need().commitOffsets(offsets),
+    async commitOffsets(offsets: Parameters<Consumer['commitOffsets']>[0]) {
+      // Resolves once queued, not stored: remember it so verifyCommits can send it again if it is lost.
+      await need().commitOffsets(offsets);
+      verifier.committing(offsets);
+    },
     seek: (s: Parameters<Consumer['seek']>[0]) => need().seek(s),
     pause: (t: Parameters<Consumer['pause']>[0]) => need().pause(t),
     resume: (t: Parameters<Consumer['resume']>[0]) => need().resume(t),
