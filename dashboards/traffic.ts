@@ -56,23 +56,24 @@ export interface IncidentRow {
   incident_id: string;
   version: number;
   title: string;
-  detected_at: string;
+  detected_at: number;
   opened_by: string;
-  opened_at: string;
-  updated_at: string;
+  opened_at: number;
+  updated_at: number;
   agent_ids: string[];
   finding_ids: string[];
   gdpr_personal_data_breach: boolean;
   nis2_significant: boolean;
   dora_major_ict: boolean;
-  gdpr_classified_at: string | null;
-  nis2_classified_at: string | null;
-  dora_classified_at: string | null;
+  gdpr_classified_at: number | null;
+  nis2_classified_at: number | null;
+  dora_classified_at: number | null;
   notifications: string;
 }
 
 const HOUR = 3_600_000;
-const iso = (ms: number) => new Date(ms).toISOString();
+/** DateTime64 columns as the sink writes them: integer epoch ms (JSONEachRow reads them into DateTime64(3)). */
+const ms = (t: number) => Math.round(t);
 
 const SECRETS = [
   'deploy with token ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tV9wX1yZ3bC5',
@@ -116,7 +117,9 @@ function liveEvents(o: Required<TrafficOptions>): AgentEvent[] {
   let i = 0;
   while (out.length < o.events) {
     const { event } = fleet.next().value!;
-    const ts = o.nowMs - o.spanMs + i * step;
+    // Spaced by what was emitted, not by fleet draws: each tool result adds its tool call, so
+    // counting draws left the last third of the span (and the budget session) empty.
+    const ts = o.nowMs - o.spanMs + (out.length + 1) * step;
     i++;
     if (event.kind === 'tool_result' && event.tool) {
       out.push({
@@ -219,8 +222,8 @@ export async function seedDashboardTraffic(
         purpose: 'customer support',
         risk_tier: k === 1 ? 'high' : 'limited',
         registered_by: 'admin',
-        registered_at: iso(nowMs - 96 * HOUR),
-        updated_at: iso(nowMs - 96 * HOUR),
+        registered_at: ms(nowMs - 96 * HOUR),
+        updated_at: ms(nowMs - 96 * HOUR),
       })),
   });
   await ch.insert({
@@ -259,15 +262,15 @@ function policyRows(tenant: string, agents: string[], policy: Policy, nowMs: num
     risk_tier: 'high',
     requires_approval: true,
     proposed_by: 'key-analyst',
-    proposed_at: iso(nowMs - proposedAgo),
-    updated_at: iso(nowMs - proposedAgo + 60_000),
+    proposed_at: ms(nowMs - proposedAgo),
+    updated_at: ms(nowMs - proposedAgo + 60_000),
     ...extra,
   });
-  const decided = (ago: number) => ({ decided_by: 'key-approver', decided_at: iso(nowMs - ago) });
+  const decided = (ago: number) => ({ decided_by: 'key-approver', decided_at: ms(nowMs - ago) });
   return [
-    row(agents[1]!, 1, 'applied', 30 * HOUR, { ...decided(29 * HOUR), applied_at: iso(nowMs - 29 * HOUR) }),
+    row(agents[1]!, 1, 'applied', 30 * HOUR, { ...decided(29 * HOUR), applied_at: ms(nowMs - 29 * HOUR) }),
     row(agents[1]!, 2, 'pending', 2 * HOUR),
-    row(agents[2]!, 1, 'applied', 3 * HOUR, { ...decided(2.5 * HOUR), applied_at: iso(nowMs - 2.5 * HOUR) }),
+    row(agents[2]!, 1, 'applied', 3 * HOUR, { ...decided(2.5 * HOUR), applied_at: ms(nowMs - 2.5 * HOUR) }),
     row(agents[3]!, 1, 'rejected', 4 * HOUR, decided(3.5 * HOUR)),
     row(agents[0]!, 1, 'pending', 20 * 60_000),
   ];
@@ -284,10 +287,10 @@ function incidentRows(tenant: string, agents: string[], nowMs: number): Incident
     incident_id: id,
     version: 1,
     title,
-    detected_at: iso(nowMs - detectedAgo),
+    detected_at: ms(nowMs - detectedAgo),
     opened_by: 'key-analyst',
-    opened_at: iso(nowMs - detectedAgo + 60_000),
-    updated_at: iso(nowMs - detectedAgo + 60_000),
+    opened_at: ms(nowMs - detectedAgo + 60_000),
+    updated_at: ms(nowMs - detectedAgo + 60_000),
     agent_ids: [agents[0]!],
     finding_ids: [],
     gdpr_personal_data_breach: false,
@@ -304,18 +307,23 @@ function incidentRows(tenant: string, agents: string[], nowMs: number): Incident
       gdpr_personal_data_breach: true,
       nis2_significant: true,
       dora_major_ict: true,
-      gdpr_classified_at: iso(nowMs - 50 * 60_000),
-      nis2_classified_at: iso(nowMs - 50 * 60_000),
-      dora_classified_at: iso(nowMs - 30 * 60_000),
+      gdpr_classified_at: ms(nowMs - 50 * 60_000),
+      nis2_classified_at: ms(nowMs - 50 * 60_000),
+      dora_classified_at: ms(nowMs - 30 * 60_000),
       notifications: JSON.stringify([
-        { regime: 'nis2', stage: 'early_warning', sent_at: iso(nowMs - 10 * 60_000), reference: 'CSIRT-1' },
+        {
+          regime: 'nis2',
+          stage: 'early_warning',
+          sent_at: new Date(nowMs - 10 * 60_000).toISOString(),
+          reference: 'CSIRT-1',
+        },
       ]),
     },
     {
       ...base(`${tenant}-inc-2`, 'Injected instructions exfiltrated tickets', 30 * HOUR),
       agent_ids: [agents[3]!],
       nis2_significant: true,
-      nis2_classified_at: iso(nowMs - 29 * HOUR),
+      nis2_classified_at: ms(nowMs - 29 * HOUR),
     },
     base(`${tenant}-inc-3`, 'Unregistered agent calling the CRM', 2 * HOUR),
   ];
