@@ -24,7 +24,7 @@ import { readPid } from '../deploy/local/stack/supervisor.ts';
 import { subscribeVerdicts } from '../sdk/verdict-subscriber.ts';
 import { createClickHouse } from '../services/lib/clickhouse/client.ts';
 import { createKafka } from '../services/lib/kafka/client.ts';
-import { topicName } from '../services/lib/kafka/topics.ts';
+import { fetchEndOffsets, topicName } from '../services/lib/kafka/topics.ts';
 import { createLogger } from '../services/lib/logger.ts';
 import { AvroCodec, createRegistryClient } from '../services/lib/serde/avro-codec.ts';
 import { loadProvisionConfig } from '../services/provision/config.ts';
@@ -71,7 +71,7 @@ const rawTopics = { a: `${id}.raw-a`, b: `${id}.raw-b` };
 {
   const admin = kafka.admin();
   await admin.connect();
-  const partitions = (await admin.fetchTopicOffsets(codec.topic)).length;
+  const partitions = (await fetchEndOffsets(admin, codec.topic)).length;
   await admin.createTopics({
     topics: [rawTopics.a, rawTopics.b].map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
     waitForLeaders: true,
@@ -214,7 +214,7 @@ const sinkCaughtUp = async (topic: string) => {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const ends = await admin.fetchTopicOffsets(topic);
+    const ends = await fetchEndOffsets(admin, topic);
     const [group] = await admin.fetchOffsets({ groupId: `${id}-sink`, topics: [topic] });
     const committed = new Map(group!.partitions.map((p) => [p.partition, BigInt(p.offset)]));
     return ends.every((e) => BigInt(e.high) === 0n || (committed.get(e.partition) ?? -1n) >= BigInt(e.high));

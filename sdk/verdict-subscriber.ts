@@ -2,7 +2,7 @@ import type { Admin } from 'kafkajs';
 import type { Verdict } from '../schemas/generated/verdict.ts';
 import { isWardenError } from '../schemas/runtime/errors.ts';
 import type { PartitionTail, TailOptions } from '../schemas/runtime/kafka/client.ts';
-import { topicName } from '../schemas/runtime/kafka/topics.ts';
+import { fetchEndOffsets, topicName } from '../schemas/runtime/kafka/topics.ts';
 import type { Logger } from '../schemas/runtime/logger.ts';
 import type { AvroCodec } from '../schemas/runtime/serde/avro-codec.ts';
 
@@ -44,7 +44,7 @@ export async function subscribeVerdicts(o: VerdictSubscriptionOptions): Promise<
   await admin.connect();
   let ends: { partition: number; offset: string }[];
   try {
-    ends = await admin.fetchTopicOffsets(topic);
+    ends = await fetchEndOffsets(admin, topic);
   } finally {
     await admin.disconnect();
   }

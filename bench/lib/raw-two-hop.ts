@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Message } from 'kafkajs';
 import type { WardenKafka } from '../../services/lib/kafka/client.ts';
 import { commitBatch } from '../../services/lib/kafka/commit-batch.ts';
+import { fetchEndOffsets } from '../../services/lib/kafka/topics.ts';
 
 /**
  * The floor warden's verdict latency is judged against: a record produced to topic A, consumed and
@@ -44,7 +45,7 @@ export async function startRawTwoHop(
 
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topics.b);
+  const ends = await fetchEndOffsets(admin, topics.b);
   await admin.disconnect();
   let latencies: number[] = [];
   let count = 0;

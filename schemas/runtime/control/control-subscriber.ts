@@ -1,6 +1,6 @@
 import { isWardenError } from '../errors.ts';
 import type { WardenKafka } from '../kafka/client.ts';
-import { requireTopics, topicName } from '../kafka/topics.ts';
+import { fetchEndOffsets, requireTopics, topicName } from '../kafka/topics.ts';
 import type { Logger } from '../logger.ts';
 import type { AvroCodec } from '../serde/avro-codec.ts';
 import { ControlState } from './control-state.ts';
@@ -30,7 +30,7 @@ export async function subscribeControl(
   let ends: Awaited<ReturnType<typeof admin.fetchTopicOffsets>>;
   try {
     await requireTopics(admin, [topic]);
-    ends = await admin.fetchTopicOffsets(topic);
+    ends = await fetchEndOffsets(admin, topic);
   } finally {
     await admin.disconnect();
   }

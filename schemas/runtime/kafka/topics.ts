@@ -123,3 +123,27 @@ export async function requireTopics(admin: Admin, topics: readonly string[]): Pr
     );
   }
 }
+
+/**
+ * End offsets of every partition of a topic. Just after a topic is created or a broker restarts the
+ * partition leader can answer NOT_LEADER_FOR_PARTITION for a moment although metadata already names
+ * it, and kafkajs's admin does not retry ListOffsets then: retriable errors are retried here.
+ */
+export async function fetchEndOffsets(
+  admin: Admin,
+  topic: string,
+): Promise<Awaited<ReturnType<Admin['fetchTopicOffsets']>>> {
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  for (;;) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (err) {
+      if ((err as { retriable?: boolean }).retriable !== true || Date.now() > deadline) {
+        throw new WardenError('KAFKA_UNREACHABLE', `end offsets of ${topic}: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+    }
+    await delay(250);
+  }
+}
