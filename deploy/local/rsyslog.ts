@@ -1,0 +1,148 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { connect } from 'node:tls';
+
+/**
+ * A local rsyslog (Debian's rsyslog + rsyslog-gnutls) listening on TLS with imtcp, which reads
+ * RFC 6587 octet-counted frames, and writing every message it receives, one per line, to a file.
+ * `npm start` forwards the demo's findings to it (into .warden/siem/); the SIEM tests read the file.
+ */
+export interface RsyslogOptions {
+  /** Working directory: config, spool, pid file and the received-messages file. */
+  dir: string;
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  /** 0 = pick a free port. */
+  port?: number;
+  /** Require and verify a client certificate signed by caFile (x509/certvalid). */
+  mutualTls?: boolean;
+}
+
+export interface Rsyslog {
+  readonly port: number;
+  /** Messages received so far (one line each). */
+  readonly file: string;
+  messages(): string[];
+  /** Stops it (SIGTERM, then waits for exit); start() again restarts on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a receiver that stops reading (slow), with its sockets kept open. */
+  freeze(): void;
+  thaw(): void;
+}
+
+export function rsyslogInstalled(): boolean {
+  return existsSync('/usr/sbin/rsyslogd') && existsSync('/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so');
+}
+
+export const RSYSLOG_INSTALL_HINT =
+  'rsyslog with TLS is not installed: apt-get install -y rsyslog rsyslog-gnutls (Debian; .ci/run installs them)';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+function config(o: RsyslogOptions, port: number, file: string): string {
+  const work = join(o.dir, 'work');
+  mkdirSync(work, { recursive: true });
+  return `global(
+  workDirectory="${work}"
+  maxMessageSize="256k"
+  defaultNetstreamDriver="gtls"
+  defaultNetstreamDriverCAFile="${o.caFile}"
+  defaultNetstreamDriverCertFile="${o.certFile}"
+  defaultNetstreamDriverKeyFile="${o.keyFile}"
+)
+module(load="imtcp"
+  streamDriver.name="gtls"
+  streamDriver.mode="1"
+  streamDriver.authMode="${o.mutualTls ? 'x509/certvalid' : 'anon'}"
+)
+input(type="imtcp" port="${port}" address="127.0.0.1" name="warden")
+template(name="warden_raw" type="string" string="%rawmsg%\\n")
+action(type="omfile" file="${file}" template="warden_raw" flushOnTXEnd="on" asyncWriting="off" ioBufferSize="4k")
+`;
+}
+
+export async function startRsyslog(o: RsyslogOptions): Promise<Rsyslog> {
+  if (!rsyslogInstalled()) throw new Error(RSYSLOG_INSTALL_HINT);
+  mkdirSync(o.dir, { recursive: true });
+  const port = o.port && o.port > 0 ? o.port : await freePort();
+  const file = join(o.dir, 'received.log');
+  const conf = join(o.dir, 'rsyslog.conf');
+  writeFileSync(conf, config(o, port, file));
+  // Fails fast with rsyslog's own message on a bad config (-N1 checks it).
+  execFileSync('/usr/sbin/rsyslogd', ['-N1', '-f', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let child: ChildProcess | null = null;
+  let stderr = '';
+
+  async function start(): Promise<void> {
+    stderr = '';
+    const c = spawn('/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', join(o.dir, 'rsyslogd.pid')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    c.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child = c;
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      if (c.exitCode !== null) throw new Error(`rsyslogd exited with ${c.exitCode}: ${stderr}`);
+      if (await tlsAnswers(port, o.caFile)) return;
+      if (Date.now() > deadline) throw new Error(`rsyslogd did not accept TLS on ${port}: ${stderr}`);
+      await delay(100);
+    }
+  }
+
+  async function stop(): Promise<void> {
+    const c = child;
+    child = null;
+    if (!c || c.exitCode !== null) return;
+    c.kill('SIGCONT');
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    await exited;
+  }
+
+  await start();
+  return {
+    port,
+    file,
+    messages: () =>
+      existsSync(file)
+        ? readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((l) => l.length > 0)
+        : [],
+    stop,
+    start,
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
+  };
+}
+
+function tlsAnswers(port: number, caFile: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port, ca: readFileSync(caFile), timeout: 1000 });
+    s.once('secureConnect', () => {
+      s.end();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
