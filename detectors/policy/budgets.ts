@@ -1,6 +1,6 @@
 import type { AgentEvent } from '../../schemas/generated/agent-event.ts';
 import { eventCostUsd, eventTokens, fmt, isCall } from '../anomaly/agent-activity.ts';
-import { capKey, type EntryList, evictLowest, lookup, remove, upsert } from '../anomaly/entry-list.ts';
+import { capKey, ownKey } from '../anomaly/entry-list.ts';
 import type { Policy } from './builtin-policy.ts';
 import type { PolicyEvalConfig } from './config.ts';
 
@@ -8,25 +8,93 @@ export const DAY_MS = 86_400_000;
 export const BUDGET_STATE_VERSION = 1;
 
 export interface BudgetSession {
-  readonly lastTs: number;
-  readonly calls: number;
-  readonly tokens: number;
+  lastTs: number;
+  calls: number;
+  tokens: number;
 }
 
-/**
- * Per-agent budget counters, plain JSON. Memory: at most `maxOpenSessions` sessions of three
- * numbers plus a key of at most `maxKeyChars`, and one day bucket.
- */
-export interface BudgetState {
+/** The serialised form (and what a snapshot in ClickHouse or a test fixture holds): plain JSON. */
+export interface BudgetSnapshot {
   readonly v: typeof BUDGET_STATE_VERSION;
-  /** Open sessions by (capped) session id. */
-  readonly sessions: EntryList<BudgetSession>;
+  /** Open sessions by (capped) session id, oldest insertion first. */
+  readonly sessions: readonly (readonly [string, BudgetSession])[];
   /** Spend of the current UTC day of event time: `index` is floor(ts / 86 400 000). */
   readonly day: { readonly index: number; readonly costUsd: number } | null;
 }
 
+/**
+ * Per-agent budget counters. Mutable: detect steps every event of an agent through one instance
+ * (`stepBudgetsInPlace`), because copying up to `maxOpenSessions` sessions per event cost ~8 % of
+ * detect's CPU (bench/RESULTS.md). `stepBudgets` keeps the pure contract for callers that do not own
+ * the state (the Detector view, tests) by stepping a clone. Memory: at most `maxOpenSessions`
+ * sessions of three numbers plus a key of at most `maxKeyChars`, and one day bucket.
+ */
+export class BudgetState {
+  readonly v = BUDGET_STATE_VERSION;
+  /** Insertion order is kept (Map), so snapshots are identical to the earlier list-based state. */
+  readonly sessions = new Map<string, BudgetSession>();
+  day: { index: number; costUsd: number } | null = null;
+  /**
+   * A lower bound of every open session's lastTs: expiry scans only when an event's ts could expire
+   * one, instead of on every event. Kept conservative (never above the true minimum).
+   */
+  private oldestTs = Number.POSITIVE_INFINITY;
+
+  clone(): BudgetState {
+    const c = new BudgetState();
+    for (const [k, x] of this.sessions) c.sessions.set(k, { ...x });
+    c.day = this.day === null ? null : { ...this.day };
+    c.oldestTs = this.oldestTs;
+    return c;
+  }
+
+  toJSON(): BudgetSnapshot {
+    return { v: this.v, sessions: [...this.sessions].map(([k, x]) => [k, { ...x }] as const), day: this.day };
+  }
+
+  static fromSnapshot(snap: BudgetSnapshot): BudgetState {
+    const s = new BudgetState();
+    for (const [k, x] of snap.sessions) s.track(k, { lastTs: x.lastTs, calls: x.calls, tokens: x.tokens });
+    s.day = snap.day === null ? null : { index: snap.day.index, costUsd: snap.day.costUsd };
+    return s;
+  }
+
+  /** Adds a new session (or replaces one), keeping the expiry bound. */
+  track(key: string, sess: BudgetSession): void {
+    this.sessions.set(key, sess);
+    if (sess.lastTs < this.oldestTs) this.oldestTs = sess.lastTs;
+  }
+
+  /** Drops sessions idle for `idleMs` at event time `ts`. */
+  expireIdle(ts: number, idleMs: number): void {
+    if (this.oldestTs + idleMs > ts) return;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const [k, x] of this.sessions) {
+      if (x.lastTs + idleMs > ts) {
+        if (x.lastTs < oldest) oldest = x.lastTs;
+      } else this.sessions.delete(k);
+    }
+    this.oldestTs = oldest;
+  }
+
+  /** Drops the least recently active sessions (ties: the smaller key) until at most `cap` remain. */
+  evictTo(cap: number): void {
+    while (this.sessions.size > cap) {
+      let lowKey: string | undefined;
+      let lowTs = Number.POSITIVE_INFINITY;
+      for (const [k, x] of this.sessions) {
+        if (lowKey === undefined || x.lastTs < lowTs || (x.lastTs === lowTs && k < lowKey)) {
+          lowKey = k;
+          lowTs = x.lastTs;
+        }
+      }
+      this.sessions.delete(lowKey!);
+    }
+  }
+}
+
 export function emptyBudgetState(): BudgetState {
-  return { v: BUDGET_STATE_VERSION, sessions: [], day: null };
+  return new BudgetState();
 }
 
 export interface BudgetBreach {
@@ -49,6 +117,9 @@ export interface BudgetStep {
  *
  * Days are UTC days of event time. A late event from a day already rolled over counts toward its
  * session but not toward any day, and is not judged on the daily budget.
+ *
+ * Pure: `prev` is left as it was (the step runs on a copy). Detect, which owns each agent's state,
+ * uses `stepBudgetsInPlace`.
  */
 export function stepBudgets(
   prev: BudgetState | undefined,
@@ -56,7 +127,17 @@ export function stepBudgets(
   budgets: Policy['budgets'],
   cfg: PolicyEvalConfig,
 ): BudgetStep {
-  let s = expireIdle(prev ?? emptyBudgetState(), e.ts, cfg);
+  return stepBudgetsInPlace(prev === undefined ? new BudgetState() : prev.clone(), e, budgets, cfg);
+}
+
+/** `stepBudgets` that updates `s` itself and returns it as `state`. */
+export function stepBudgetsInPlace(
+  s: BudgetState,
+  e: AgentEvent,
+  budgets: Policy['budgets'],
+  cfg: PolicyEvalConfig,
+): BudgetStep {
+  s.expireIdle(e.ts, cfg.sessionIdleTimeoutMs);
   const key = capKey(e.session_id, cfg.maxKeyChars);
   const call = isCall(e);
   const tokens = eventTokens(e);
@@ -66,19 +147,21 @@ export function stepBudgets(
   let dayEndsAt: number | null = null;
 
   if (active) {
-    const old = lookup(s.sessions, key);
-    const sess: BudgetSession = {
-      lastTs: Math.max(old?.lastTs ?? e.ts, e.ts),
-      calls: (old?.calls ?? 0) + (call ? 1 : 0),
-      tokens: (old?.tokens ?? 0) + tokens,
-    };
-    const sessions = upsert(s.sessions, key, sess);
-    s = { ...s, sessions: old === undefined ? evictLowest(sessions, cfg.maxOpenSessions, (x) => x.lastTs) : sessions };
+    let sess = s.sessions.get(key);
+    if (sess === undefined) {
+      sess = { lastTs: e.ts, calls: call ? 1 : 0, tokens };
+      s.track(ownKey(key), sess);
+      s.evictTo(cfg.maxOpenSessions);
+    } else {
+      sess.lastTs = Math.max(sess.lastTs, e.ts);
+      sess.calls += call ? 1 : 0;
+      sess.tokens += tokens;
+    }
 
     const index = Math.floor(e.ts / DAY_MS);
-    const day = s.day === null || index > s.day.index ? { index, costUsd: 0 } : s.day;
-    const current = index === day.index;
-    s = { ...s, day: current ? { index, costUsd: day.costUsd + costUsd } : day };
+    if (s.day === null || index > s.day.index) s.day = { index, costUsd: 0 };
+    const current = index === s.day.index;
+    if (current) s.day.costUsd += costUsd;
 
     const b = budgets;
     if (b.max_calls_per_session !== null && sess.calls > b.max_calls_per_session) {
@@ -87,22 +170,16 @@ export function stepBudgets(
     if (b.max_tokens_per_session !== null && sess.tokens > b.max_tokens_per_session) {
       breaches.push({ budget: 'tokens_per_session', value: sess.tokens, limit: b.max_tokens_per_session });
     }
-    if (current && b.max_cost_usd_per_day !== null && s.day!.costUsd > b.max_cost_usd_per_day) {
-      breaches.push({ budget: 'cost_usd_per_day', value: s.day!.costUsd, limit: b.max_cost_usd_per_day });
+    if (current && b.max_cost_usd_per_day !== null && s.day.costUsd > b.max_cost_usd_per_day) {
+      breaches.push({ budget: 'cost_usd_per_day', value: s.day.costUsd, limit: b.max_cost_usd_per_day });
       dayEndsAt = (index + 1) * DAY_MS;
     }
   } else {
-    const old = lookup(s.sessions, key);
-    if (old !== undefined)
-      s = { ...s, sessions: upsert(s.sessions, key, { ...old, lastTs: Math.max(old.lastTs, e.ts) }) };
+    const old = s.sessions.get(key);
+    if (old !== undefined) old.lastTs = Math.max(old.lastTs, e.ts);
   }
-  if (e.kind === 'agent_end') s = { ...s, sessions: remove(s.sessions, key) };
+  if (e.kind === 'agent_end') s.sessions.delete(key);
   return { state: s, breaches, dayEndsAt };
-}
-
-function expireIdle(s: BudgetState, ts: number, cfg: PolicyEvalConfig): BudgetState {
-  const live = s.sessions.filter(([, x]) => x.lastTs + cfg.sessionIdleTimeoutMs > ts);
-  return live.length === s.sessions.length ? s : { ...s, sessions: live };
 }
 
 export function describeBreach(b: BudgetBreach): string {
@@ -121,7 +198,7 @@ export class BudgetStateError extends Error {
 }
 
 export function serializeBudgetState(s: BudgetState): string {
-  return JSON.stringify(s);
+  return JSON.stringify(s.toJSON());
 }
 
 export function deserializeBudgetState(text: string): BudgetState {
@@ -131,7 +208,7 @@ export function deserializeBudgetState(text: string): BudgetState {
   } catch (err) {
     throw new BudgetStateError('BUDGET_STATE_INVALID', 'budget state is not JSON', { cause: err });
   }
-  const o = raw as Partial<Record<keyof BudgetState, unknown>> | null;
+  const o = raw as Partial<Record<keyof BudgetSnapshot, unknown>> | null;
   if (typeof o !== 'object' || o === null) throw new BudgetStateError('BUDGET_STATE_INVALID', 'not an object');
   if (o.v !== BUDGET_STATE_VERSION) {
     throw new BudgetStateError('BUDGET_STATE_VERSION_UNSUPPORTED', `budget state version ${String(o.v)}`);
@@ -148,8 +225,8 @@ export function deserializeBudgetState(text: string): BudgetState {
         num(e[1]?.calls) &&
         num(e[1]?.tokens),
     );
-  const d = o.day as BudgetState['day'];
+  const d = o.day as BudgetSnapshot['day'];
   const dayOk = d === null || (typeof d === 'object' && num(d?.index) && num(d?.costUsd));
   if (!sessionsOk || !dayOk) throw new BudgetStateError('BUDGET_STATE_INVALID', 'bad sessions or day bucket');
-  return o as BudgetState;
+  return BudgetState.fromSnapshot(o as BudgetSnapshot);
 }

@@ -1,7 +1,7 @@
 import type { AgentEvent } from '../../schemas/generated/agent-event.ts';
 import type { Finding } from '../../schemas/generated/finding.ts';
 import { buildFinding, type Severity } from '../finding.ts';
-import { type BudgetState, describeBreach, stepBudgets } from './budgets.ts';
+import { BudgetState, describeBreach, stepBudgets, stepBudgetsInPlace } from './budgets.ts';
 import { BUILTIN_POLICY, type Policy } from './builtin-policy.ts';
 import { DEFAULT_POLICY_EVAL_CONFIG, type PolicyEvalConfig } from './config.ts';
 import { eventDataClasses } from './data-classes.ts';
@@ -25,6 +25,11 @@ export interface PolicyInput {
   /** Findings of the content detectors on this event, for inferring data classes. */
   readonly findings?: readonly Finding[];
   readonly config?: PolicyEvalConfig;
+  /**
+   * True when the caller owns `prev` and keeps only the returned state (detect's per-agent state):
+   * the budget counters are then updated in place instead of copied.
+   */
+  readonly ownsState?: boolean;
 }
 
 export interface PolicyStep {
@@ -48,7 +53,8 @@ function short(v: string): string {
 
 /**
  * Least-privilege checks of one event against the policy, plus the budget counters:
- * `(budgetState, event, input) -> { state', findings }`. Pure; time is the event's `ts`.
+ * `(budgetState, event, input) -> { state', findings }`. Pure unless `input.ownsState`; time is the
+ * event's `ts`.
  * Models and tools are checked on every event carrying them (a request and its response are both
  * judged; the verdict on the request is what an inline enforcement point acts on).
  */
@@ -119,7 +125,9 @@ export function stepPolicy(prev: BudgetState | undefined, e: AgentEvent, input: 
     }
   }
 
-  const budget = stepBudgets(prev, e, policy.budgets, cfg);
+  const budget = input.ownsState
+    ? stepBudgetsInPlace(prev ?? new BudgetState(), e, policy.budgets, cfg)
+    : stepBudgets(prev, e, policy.budgets, cfg);
   if (budget.breaches.length > 0) {
     const daily = budget.dayEndsAt !== null;
     const attributes: Record<string, string> = {

@@ -1,13 +1,15 @@
 export {
   BUDGET_STATE_VERSION,
   type BudgetBreach,
-  type BudgetState,
+  type BudgetSnapshot,
+  BudgetState,
   BudgetStateError,
   DAY_MS,
   deserializeBudgetState,
   emptyBudgetState,
   serializeBudgetState,
   stepBudgets,
+  stepBudgetsInPlace,
 } from './budgets.ts';
 export { BUILTIN_POLICY, type Policy, type PolicySource, type SelectedPolicy, selectPolicy } from './builtin-policy.ts';
 export {

@@ -72,7 +72,7 @@ export class AgentGovernor {
     let budgets: BudgetState | undefined;
     for (const e of history) {
       anomaly = stepAnomaly(anomaly, e, cfg.anomaly).state;
-      budgets = stepPolicy(budgets, e, { policy, findings: [], config: cfg.policy }).state;
+      budgets = stepPolicy(budgets, e, { policy, findings: [], config: cfg.policy, ownsState: true }).state;
     }
     this.agents.set(key, { anomaly, budgets });
   }
@@ -84,7 +84,12 @@ export class AgentGovernor {
     this.warmed.add(key);
     const prev = this.agents.get(key);
     const anomaly = stepAnomaly(prev?.anomaly, event, cfg.anomaly);
-    const budget = stepPolicy(prev?.budgets, event, { policy, findings: detection.findings, config: cfg.policy });
+    const budget = stepPolicy(prev?.budgets, event, {
+      policy,
+      findings: detection.findings,
+      config: cfg.policy,
+      ownsState: true,
+    });
     this.agents.set(key, { anomaly: anomaly.state, budgets: budget.state });
 
     const findings = [...detection.findings, ...anomaly.findings, ...budget.findings];
