@@ -5,6 +5,7 @@
  *   tsx cli/warden.ts revoke <agent> [--credential <id>] --reason <text>
  *   tsx cli/warden.ts quarantine <agent> --reason <text> [--lift]
  *   tsx cli/warden.ts evidence …
+ *   tsx cli/warden.ts siem sample --format ocsf|cef|hec|syslog [--kind …] [--json]
  *
  * WARDEN_API_URL (default http://127.0.0.1:8090) and WARDEN_API_KEY (default: the local dev admin
  * key, accepted only by an API running with WARDEN_ENV=local). Exit codes: 0 ok, 1 failed (API
@@ -13,6 +14,23 @@
 import { EXIT } from './lib/api-client.ts';
 
 type Command = (args: string[]) => Promise<number>;
+
+/** Subcommands of `warden siem`, one line each, loaded on demand like the commands. */
+const SIEM_COMMANDS: Record<string, () => Promise<Command>> = {
+  sample: async () => (await import('./commands/siem-sample.ts')).siemSampleCommand,
+};
+
+/** A command group: the first argument picks the subcommand. */
+function group(name: string, subcommands: Record<string, () => Promise<Command>>): Command {
+  return async ([sub, ...rest]) => {
+    const load = sub === undefined ? undefined : subcommands[sub];
+    if (load === undefined) {
+      process.stderr.write(`usage: warden ${name} ${Object.keys(subcommands).join('|')} [options]\n`);
+      return EXIT.usage;
+    }
+    return (await load())(rest);
+  };
+}
 
 // Commands are loaded on demand, so one command's dependencies never slow down or break another.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -55,6 +73,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   approve: {
     summary: 'approve (a second person, approver key) or --reject a pending policy change',
     load: async () => (await import('./commands/policy.ts')).approveCommand,
+  },
+  siem: {
+    summary: 'SIEM forwarder: sample records in each format (sample)',
+    load: async () => group('siem', SIEM_COMMANDS),
   },
 };
 

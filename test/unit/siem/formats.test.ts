@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { siemSampleCommand } from '../../../cli/commands/siem-sample.ts';
+import { ApiClient, clientSettings, EXIT } from '../../../cli/lib/api-client.ts';
+import type { CliContext } from '../../../cli/lib/io.ts';
 import { buildDetectorChain } from '../../../detectors/index.ts';
 import type { AgentEvent, Finding } from '../../../schemas/generated/index.ts';
 import {
@@ -363,5 +366,60 @@ describe('recordId', () => {
     const overdue: SiemRecord = { ...w, warning: { ...w.warning, status: 'overdue', remaining_ms: -1 } };
     expect(recordId(overdue)).not.toBe(recordId(w));
     expect(severityOf(overdue)).toBe('critical');
+  });
+});
+
+describe('warden siem sample', () => {
+  async function sample(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const ctx: CliContext = {
+      out: (t) => {
+        out += t;
+      },
+      err: (t) => {
+        err += t;
+      },
+      client: new ApiClient(clientSettings({})),
+    };
+    const code = await siemSampleCommand(args, ctx);
+    return { code, out, err };
+  }
+
+  it('prints each format exactly as the formats write it, for every kind', async () => {
+    const meta = {
+      vendor: 'warden',
+      product: 'warden',
+      version: (await import('../../../package.json')).default.version,
+    };
+    const records = buildSamples().records;
+    for (const kind of SAMPLE_KINDS) {
+      const r = records[kind];
+      const ocsf = await sample(['--format', 'ocsf', '--kind', kind]);
+      expect(ocsf.code).toBe(EXIT.ok);
+      expect(JSON.parse(ocsf.out)).toEqual(toOcsf(r, meta));
+      expect((await sample(['--format', 'cef', '--kind', kind])).out).toBe(`${toCef(r, meta)}\n`);
+      const hec = await sample(['--format', 'hec', '--kind', kind, '--hostname', 'h9']);
+      expect(JSON.parse(hec.out)).toEqual(toHecEvent(r, meta, { host: 'h9' }));
+      const syslog = await sample(['--format', 'syslog', '--kind', kind, '--hostname', 'h9', '--body', 'ocsf']);
+      expect(syslog.out).toBe(`${toSyslog(r, meta, { hostname: 'h9', appName: 'warden', body: 'ocsf' })}\n`);
+    }
+  });
+
+  it('describes the sample with --json: id, severity and the syslog octet count', async () => {
+    const { code, out } = await sample(['--format', 'syslog', '--kind', 'verdict', '--json']);
+    expect(code).toBe(EXIT.ok);
+    const parsed = JSON.parse(out) as { record_id: string; severity: string; octet_count: number; sample: string };
+    expect(parsed.record_id).toBe('v-01KF0SAMPLE0EVENT00000000A');
+    expect(parsed.severity).toBe('low');
+    expect(parsed.octet_count).toBe(Buffer.byteLength(parsed.sample, 'utf8'));
+  });
+
+  it('refuses an unknown format or kind with the usage exit code', async () => {
+    const bad = await sample(['--format', 'xml']);
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.err).toContain('--format must be one of ocsf, cef, hec, syslog');
+    expect((await sample(['--format', 'cef', '--kind', 'event'])).code).toBe(EXIT.usage);
+    expect((await sample([])).code).toBe(EXIT.usage);
   });
 });
