@@ -30,7 +30,9 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<Ru
   const metrics = new IngestMetrics();
   const kafkaProducer = createKafka(config, log, 'ingest').producer({
     idempotent: true,
-    maxInFlightRequests: 1,
+    // Up to 5 requests in flight keep each partition's order under idempotence; 1 made every
+    // request wait for the previous acks=all round trip.
+    maxInFlightRequests: 5,
     allowAutoTopicCreation: false,
   });
   const registry = createRegistryClient(config);
