@@ -131,6 +131,7 @@ export async function startForwarder(
     ? new ClickHouseSource({
         clickhouse,
         router,
+        metrics,
         log,
         sources: chSources,
         pollIntervalMs: config.SIEM_POLL_INTERVAL_MS,

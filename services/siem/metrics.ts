@@ -17,7 +17,7 @@ export interface DestinationStatus {
 
 export interface SiemStatus {
   destinations: DestinationStatus[];
-  sources: { source: string; forwarded: number; deadLettered: number; lag: number }[];
+  sources: { source: string; forwarded: number; deadLettered: number; lag: number; polls: number }[];
 }
 
 /**
@@ -28,7 +28,10 @@ export interface SiemStatus {
 export class DestinationMetrics {
   readonly registry = new Registry();
   private readonly state = new Map<string, DestinationStatus & { latencySum: number; batches: number }>();
-  private readonly sourceState = new Map<string, { forwarded: number; deadLettered: number; lag: number }>();
+  private readonly sourceState = new Map<
+    string,
+    { forwarded: number; deadLettered: number; lag: number; polls: number }
+  >();
   private readonly deliveredC: Counter<'destination'>;
   private readonly retriedC: Counter<'destination' | 'code'>;
   private readonly deadC: Counter<'destination' | 'code'>;
@@ -170,7 +173,7 @@ export class DestinationMetrics {
   private src(source: string) {
     let s = this.sourceState.get(source);
     if (!s) {
-      s = { forwarded: 0, deadLettered: 0, lag: 0 };
+      s = { forwarded: 0, deadLettered: 0, lag: 0, polls: 0 };
       this.sourceState.set(source, s);
     }
     return s;
@@ -184,6 +187,11 @@ export class DestinationMetrics {
   sourceDeadLettered(source: string, code: string, records: number): void {
     this.src(source).deadLettered += records;
     this.sourceDeadC.inc({ source, code }, records);
+  }
+
+  /** A ClickHouse source finished one poll (rows or not). */
+  sourcePolled(source: string): void {
+    this.src(source).polls += 1;
   }
 
   sourceLag(source: string, records: number): void {

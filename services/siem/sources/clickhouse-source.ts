@@ -3,12 +3,14 @@ import type { ClickHouseClient } from '../../lib/clickhouse/client.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { SiemSource } from '../config.ts';
 import type { Origin } from '../delivery.ts';
+import type { DestinationMetrics } from '../metrics.ts';
 import type { SiemRecord } from '../record.ts';
 import type { Router } from '../router.ts';
 
 export interface ClickHouseSourceDeps {
   clickhouse: ClickHouseClient;
   router: Router;
+  metrics: DestinationMetrics;
   log: Logger;
   sources: readonly SiemSource[];
   pollIntervalMs: number;
@@ -84,6 +86,7 @@ export class ClickHouseSource {
         const rows = await page();
         if (rows.length > 0) await this.forward(source, rows);
         more = rows.length >= PAGE;
+        this.deps.metrics.sourcePolled(source);
       } catch (err) {
         this.deps.log.warn({ err, source }, 'ClickHouse source poll failed; retrying next interval');
       }
@@ -115,7 +118,7 @@ export class ClickHouseSource {
         consumer: this.deps.cursorName,
         source: s,
         position,
-        updated_at: this.now(),
+        updated_at: new Date(this.now()).toISOString(),
       })),
     });
   }
