@@ -105,11 +105,14 @@ export interface SeriesSpec extends PanelSpec {
   stacked?: boolean;
   /** Show the thresholds as dashed lines (e.g. a latency objective). */
   thresholdLines?: boolean;
+  /** Smallest bucket (Grafana's min interval): `$__timeInterval` never goes below it. Default 1m. */
+  minInterval?: string;
 }
 
 /** A time column plus numbers; string columns split the numbers into one series per value. */
 export function timeseries(spec: SeriesSpec): cog.Builder<Panel> {
   const p = common(new TimeSeries(), spec, 'timeseries')
+    .interval(spec.minInterval ?? '1m')
     .drawStyle(spec.style === 'bars' ? GraphDrawStyle.Bars : GraphDrawStyle.Line)
     .fillOpacity(spec.style === 'bars' ? 80 : 10)
     .lineWidth(1)
