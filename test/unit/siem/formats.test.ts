@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { siemSampleCommand } from '../../../cli/commands/siem-sample.ts';
 import { ApiClient, clientSettings, EXIT } from '../../../cli/lib/api-client.ts';
@@ -413,6 +414,22 @@ describe('warden siem sample', () => {
     expect(parsed.record_id).toBe('v-01KF0SAMPLE0EVENT00000000A');
     expect(parsed.severity).toBe('low');
     expect(parsed.octet_count).toBe(Buffer.byteLength(parsed.sample, 'utf8'));
+  });
+
+  it('printed every sample in docs/siem.md: each marked block is the output of its command', async () => {
+    const doc = readFileSync(new URL('../../../docs/siem.md', import.meta.url), 'utf8');
+    const blocks = [...doc.matchAll(/<!-- sample: (.*?) -->\n```\w+\n([\s\S]*?)```/g)];
+    expect(blocks.length).toBeGreaterThanOrEqual(8);
+    const formats = new Set<string>();
+    for (const [, args = '', body] of blocks) {
+      const argv = args.split(' ');
+      formats.add(argv[argv.indexOf('--format') + 1] ?? '');
+      const { code, out } = await sample(argv);
+      expect(code).toBe(EXIT.ok);
+      // Regenerate with: npm run -s warden -- siem sample <the marker's arguments>
+      expect(body, `docs/siem.md sample "${args}"`).toBe(out);
+    }
+    expect([...formats].sort()).toEqual(['cef', 'hec', 'ocsf', 'syslog']);
   });
 
   it('refuses an unknown format or kind with the usage exit code', async () => {
