@@ -18,6 +18,7 @@ type Command = (args: string[]) => Promise<number>;
 /** Subcommands of `warden siem`, one line each, loaded on demand like the commands. */
 const SIEM_COMMANDS: Record<string, () => Promise<Command>> = {
   sample: async () => (await import('./commands/siem-sample.ts')).siemSampleCommand,
+  status: async () => (await import('./commands/siem-status.ts')).siemStatusCommand,
 };
 
 /** A command group: the first argument picks the subcommand. */
@@ -75,7 +76,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./commands/policy.ts')).approveCommand,
   },
   siem: {
-    summary: 'SIEM forwarder: sample records in each format (sample)',
+    summary: 'SIEM forwarder: delivery per destination (status), sample records in each format (sample)',
     load: async () => group('siem', SIEM_COMMANDS),
   },
 };

@@ -47,7 +47,7 @@ export function connectionError(err: unknown, target: string): DeliveryError {
       fix:
         code === 'ERR_TLS_CERT_ALTNAME_INVALID'
           ? 'set serverName to a name in the receiver certificate, or fix the certificate'
-          : code.includes('CERT') || code.includes('ISSUER')
+          : /CERT|ISSUER|VERIFY|SELF_SIGNED/.test(code)
             ? "set caFile to the CA that signed the receiver's certificate"
             : 'check that the receiver speaks TLS on this port and accepts the client certificate (certFile/keyFile)',
     });
