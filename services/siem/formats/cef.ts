@@ -36,6 +36,12 @@ export function cefExtensionEscape(value: string): string {
     .replaceAll('\r', '\\r');
 }
 
+/** Cuts by code point, so a surrogate pair is never split into invalid UTF-8. */
+function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+
 type Ext = [key: string, value: string | number | undefined];
 
 /** Custom-string slots with their label, skipped when the value is absent. */
@@ -149,7 +155,7 @@ export function toCef(r: SiemRecord, meta: ProductMeta): string {
     cefHeaderEscape(meta.product),
     cefHeaderEscape(meta.version),
     cefHeaderEscape(signatureOf(r)),
-    cefHeaderEscape(name.length > NAME_MAX ? `${name.slice(0, NAME_MAX - 1)}…` : name),
+    cefHeaderEscape(truncate(name, NAME_MAX)),
     String(CEF_SEVERITY[severityOf(r)]),
   ].join('|');
   const ext = extensions(r)

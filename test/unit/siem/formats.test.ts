@@ -141,6 +141,14 @@ describe('CEF', () => {
     expect(header[5]).toBe('pii.payment_card detected in content.text of agent bot next');
   });
 
+  it('cuts a name longer than 512 characters without splitting a surrogate pair', () => {
+    const { header } = parseCef(toCef(finding({ agent_id: '🚀'.repeat(600) }), META));
+    const name = header[5]!;
+    expect([...name]).toHaveLength(512);
+    expect(name.endsWith('🚀…')).toBe(true);
+    expect(Buffer.from(name, 'utf8').toString('utf8')).toBe(name);
+  });
+
   it('maps warden severity to CEF 0-10', () => {
     const got = (['info', 'low', 'medium', 'high', 'critical'] as const).map(
       (severity) => parseCef(toCef(finding({ severity }), META)).header[6],
