@@ -3,6 +3,7 @@
  * detector family, and the full chain in the detect service's piscina pool (one thread per core).
  *
  *   npx tsx bench/detect.bench.ts [--events 20000] [--warmup 20000] [--scenario realistic|pii-heavy]
+ *   npx tsx bench/detect.bench.ts --baseline /tmp/base   # before/after: another checkout's chains, same run
  *
  * - realistic mix: prose (EN/DE), JSON API replies, HTML, code, logs and e-mails; ~15 % of events
  *   carry one PII value or secret, ~2 % carry an injection phrase.
@@ -20,7 +21,9 @@
  * few thousand events; the "cold" line shows that first pass on the measured events.
  */
 import { availableParallelism } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
 import { cpuUsage } from 'node:process';
+import { pathToFileURL } from 'node:url';
 import type { Detector } from '../detectors/detector.ts';
 import { buildDetectorChain } from '../detectors/registry.ts';
 import type { AgentEvent, DevWardenV1 } from '../schemas/generated/agent-event.ts';
@@ -278,8 +281,65 @@ async function runPool(events: AgentEvent[], totalBytes: number, warm: AgentEven
   }
 }
 
+/** CPU seconds of one pass of `chain` over `events`, nothing printed. */
+function cpuSecondsOf(chain: readonly Detector[], events: readonly AgentEvent[]): number {
+  const cpu0 = cpuUsage();
+  for (const e of events) for (const d of chain) d.detect(e);
+  const cpu = cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / 1e6;
+}
+
+type BuildChain = typeof buildDetectorChain;
+
+/**
+ * `--baseline DIR`: the same chains built from another checkout (e.g. `git worktree add /tmp/base
+ * HEAD`) and from this one, measured in alternating rounds on the same events in one process, so
+ * that a shared or busy machine slows both alike. Prints the median per-CPU-second throughput of
+ * each and their ratio; nothing else runs.
+ */
+async function compareWithBaseline(dir: string, scenarios: readonly Scenario[]): Promise<void> {
+  const registry = pathToFileURL(join(resolvePath(dir), 'detectors/registry.ts')).href;
+  const base = (await import(registry)) as { buildDetectorChain: BuildChain };
+  const ROUNDS = 5;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  for (const scenario of scenarios) {
+    const events = asDecoded(Array.from({ length: EVENTS }, (_, i) => event(scenario, i)));
+    const warm = asDecoded(Array.from({ length: WARMUP }, (_, i) => event(scenario, EVENTS + i)));
+    console.log(`\n== ${scenario}: ${EVENTS} events, baseline ${dir} vs this checkout, ${ROUNDS} alternating rounds`);
+    const chains: [string, Parameters<BuildChain>[0]][] = [
+      ['pii only', { disabled: ['secrets', 'injection.rules', 'injection.ml'] }],
+      ['regex chain (pii+secrets+rules)', { disabled: ['injection.ml'] }],
+      ['full chain (incl. ML)', {}],
+    ];
+    for (const [name, settings] of chains) {
+      const a = base.buildDetectorChain(settings);
+      const b = buildDetectorChain(settings);
+      cpuSecondsOf(a, warm);
+      cpuSecondsOf(b, warm);
+      const ta: number[] = [];
+      const tb: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        ta.push(cpuSecondsOf(a, events));
+        tb.push(cpuSecondsOf(b, events));
+      }
+      const ea = EVENTS / median(ta);
+      const eb = EVENTS / median(tb);
+      console.log(
+        `${name.padEnd(32)} baseline ${Math.round(ea).toString().padStart(7)} ev/s per CPU-s | this ${Math.round(eb)
+          .toString()
+          .padStart(7)} ev/s per CPU-s | ratio ${(eb / ea).toFixed(3)}`,
+      );
+    }
+  }
+}
+
 console.log(formatMachine(machineInfo()));
 const scenarios: Scenario[] = ONLY ? [ONLY as Scenario] : ['realistic', 'pii-heavy'];
+const BASELINE = arg('--baseline');
+if (BASELINE !== undefined) {
+  await compareWithBaseline(BASELINE, scenarios);
+  process.exit(0);
+}
 const verdicts: string[] = [];
 for (const scenario of scenarios) {
   const events = asDecoded(Array.from({ length: EVENTS }, (_, i) => event(scenario, i)));

@@ -1,4 +1,5 @@
 import type { DetectorConfig } from './detector.ts';
+import { DEFAULT_PHONE_REGIONS, unsupportedPhoneRegions } from './pii/phone-regions.ts';
 
 export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = Object.freeze({
   maxScanChars: 64 * 1024,
@@ -10,6 +11,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = Object.freeze({
   disabled: Object.freeze([]) as readonly string[],
   chatGuardAgents: Object.freeze([]) as readonly string[],
   chatGuardMaxChars: 4 * 1024,
+  phoneRegions: DEFAULT_PHONE_REGIONS,
 });
 
 export class DetectorConfigError extends Error {
@@ -27,6 +29,24 @@ function positiveInt(name: string, v: unknown, problems: string[]): void {
 function inRange(name: string, v: unknown, lo: number, hi: number, problems: string[]): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) {
     problems.push(`${name} must be a number in [${lo}, ${hi}]`);
+  }
+}
+
+function phoneRegionProblems(v: unknown, problems: string[]): void {
+  if (!Array.isArray(v) || v.length === 0 || v.some((r) => typeof r !== 'string')) {
+    problems.push('phoneRegions must be a non-empty array of region codes such as DE, GB, US');
+    return;
+  }
+  const unknown = unsupportedPhoneRegions(v as string[]);
+  if (unknown.length > 0) {
+    problems.push(
+      `phoneRegions has codes libphonenumber does not know: ${unknown.join(', ')} (upper-case ISO 3166 alpha-2)`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const r of v as string[]) {
+    if (seen.has(r)) problems.push(`phoneRegions lists ${r} twice`);
+    seen.add(r);
   }
 }
 
@@ -50,10 +70,12 @@ export function resolveDetectorConfig(overrides: Partial<DetectorConfig> = {}): 
   if (!Array.isArray(cfg.chatGuardAgents) || cfg.chatGuardAgents.some((a) => typeof a !== 'string' || a === '')) {
     problems.push('chatGuardAgents must be an array of agent ids, tenant_id/agent_id or *');
   }
+  phoneRegionProblems(cfg.phoneRegions, problems);
   if (problems.length > 0) throw new DetectorConfigError(problems);
   return Object.freeze({
     ...cfg,
     disabled: Object.freeze([...cfg.disabled]),
     chatGuardAgents: Object.freeze([...cfg.chatGuardAgents]),
+    phoneRegions: Object.freeze([...cfg.phoneRegions]),
   });
 }

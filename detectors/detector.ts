@@ -41,6 +41,11 @@ export interface DetectorConfig {
   readonly chatGuardAgents: readonly string[];
   /** Largest prefix of a user prompt the chat guard scores, in UTF-16 code units. */
   readonly chatGuardMaxChars: number;
+  /**
+   * ISO 3166 regions (libphonenumber codes) whose national formats the phone detector validates,
+   * in order of preference for numbers valid in several. `+` numbers are validated for any region.
+   */
+  readonly phoneRegions: readonly string[];
 }
 
 /** What the detectors of one chain share; built once per chain by `buildDetectorChain`. */

@@ -146,7 +146,11 @@ function evalPhones(rows: (LabelledRow & { region: string; shape: string })[]) {
     rows: rows.length,
     all: metrics(all),
     per_region: Object.fromEntries([...byRegion.entries()].sort().map(([r, c]) => [r, metrics(c)])),
-    per_shape: Object.fromEntries([...byShape.entries()].sort().map(([r, c]) => [r, { ...metrics(c), rows: c.rows }])),
+    per_shape: Object.fromEntries(
+      [...byShape.entries()]
+        .sort()
+        .map(([r, c]): [string, Record<string, number>] => [r, { ...metrics(c), rows: c.rows }]),
+    ),
   };
 }
 

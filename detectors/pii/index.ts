@@ -1,3 +1,4 @@
+import { DEFAULT_DETECTOR_CONFIG } from '../config.ts';
 import type { DetectorFactory } from '../detector.ts';
 import { createPatternDetector, type PatternRule } from '../pattern-detector.ts';
 import { dateOfBirthRules } from './date-of-birth.ts';
@@ -6,16 +7,17 @@ import { ibanRules } from './iban.ts';
 import { ipAddressRules } from './ip-address.ts';
 import { paymentCardRules } from './payment-card.ts';
 import { personNameRules } from './person-name.ts';
-import { phoneRules } from './phone.ts';
+import { phoneRuleFor } from './phone.ts';
 import { postalAddressRules } from './postal-address.ts';
 import { ukNinoRules } from './uk-nino.ts';
 import { usSsnRules } from './us-ssn.ts';
 
 export const PII_VERSION = '1.0.0';
 
+/** With the phone rule for the default regions; `createPiiDetector` swaps in the configured one. */
 export const piiRules: readonly PatternRule[] = [
   ...emailRules,
-  ...phoneRules,
+  phoneRuleFor(DEFAULT_DETECTOR_CONFIG),
   ...paymentCardRules,
   ...ibanRules,
   ...usSsnRules,
@@ -27,8 +29,11 @@ export const piiRules: readonly PatternRule[] = [
 ];
 
 /** All PII rules in one RE2.Set pass. Findings carry the id of the rule that fired (`pii.iban`). */
-export const createPiiDetector: DetectorFactory = (cfg, shared) =>
-  createPatternDetector('pii', PII_VERSION, piiRules, cfg, shared?.prefilter);
+export const createPiiDetector: DetectorFactory = (cfg, shared) => {
+  const phone = phoneRuleFor(cfg);
+  const rules = piiRules.map((r) => (r.id === 'pii.phone' ? phone : r));
+  return createPatternDetector('pii', PII_VERSION, rules, cfg, shared?.prefilter);
+};
 
 export { createDateOfBirthDetector } from './date-of-birth.ts';
 export { createEmailDetector } from './email.ts';
