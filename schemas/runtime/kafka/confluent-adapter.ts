@@ -92,7 +92,8 @@ const COMMITTED_TIMEOUT_MS = 10_000;
 
 /** The parts of the library's KafkaJS consumer beyond kafkajs's own Consumer type that the adapter uses. */
 interface ConfluentConsumerExtras {
-  assignment(): { topic: string; partitions: number[] }[];
+  // One entry per partition (its JSDoc says per topic with `partitions`, the code flattens them).
+  assignment(): { topic: string; partition: number }[];
   committed(partitions: TopicPartitionOffset[], timeoutMs?: number): Promise<TopicPartitionOffset[]>;
 }
 
@@ -168,8 +169,7 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
     verifying = true;
     try {
       const { resent } = await verifier.verify({
-        assigned: () =>
-          consumer.assignment().flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition }))),
+        assigned: () => consumer.assignment().map(({ topic, partition }) => ({ topic, partition })),
         // The library turns each entry's offset into a number: give it librdkafka's "invalid" (-1001), not NaN.
         committed: (partitions) =>
           consumer.committed(
