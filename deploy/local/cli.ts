@@ -7,6 +7,7 @@ import { isWardenError } from '../../services/lib/errors.ts';
 import { createLogger } from '../../services/lib/logger.ts';
 import { loadProvisionConfig } from '../../services/provision/config.ts';
 import { provision } from '../../services/provision/provision.ts';
+import { RSYSLOG_INSTALL_HINT, type Rsyslog, rsyslogInstalled, startLocalSiemReceiver } from './rsyslog.ts';
 import { loadStackConfig, type StackConfig } from './stack/config.ts';
 import { serviceEnv } from './stack/service-env.ts';
 import { down, status, up } from './stack/stack.ts';
@@ -110,6 +111,16 @@ async function startCommand(config: StackConfig): Promise<number> {
     ['sink', spawnService(config, 'sink', 'services/sink/main.ts')],
     ['api', spawnService(config, 'api', 'services/api/main.ts')],
   ]);
+  // The SIEM forwarder sends findings, verdicts and governance events to a local rsyslog over TLS.
+  let rsyslog: Rsyslog | null = null;
+  if (rsyslogInstalled()) {
+    const siem = await startLocalSiemReceiver(config.home);
+    rsyslog = siem.rsyslog;
+    children.set('siem', spawnService(config, 'siem', 'services/siem/main.ts', siem.env));
+    say(`siem: forwarding to rsyslog over TLS on 127.0.0.1:${rsyslog.port}, received records in ${rsyslog.file}`);
+  } else {
+    say(`siem: not started: ${RSYSLOG_INSTALL_HINT}`);
+  }
   // Demo traffic goes through the ingest API: start it once ingest answers, not before.
   await waitFor('ingest', 'http://127.0.0.1:8080/readyz', 60_000);
   children.set('demo-traffic', spawnService(config, 'demo-traffic', 'deploy/demo/producer.ts'));
@@ -165,6 +176,7 @@ async function startCommand(config: StackConfig): Promise<number> {
     [...children.values()].map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
   );
   await ch.close();
+  await rsyslog?.stop();
   return 0;
 }
 

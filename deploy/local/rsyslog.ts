@@ -146,3 +146,62 @@ function tlsAnswers(port: number, caFile: string): Promise<boolean> {
     });
   });
 }
+
+/**
+ * A CA and a server certificate for 127.0.0.1 in `dir` (made once with the openssl CLI, kept across
+ * runs), for the local rsyslog that `npm start` forwards to.
+ */
+export function ensureLocalPki(dir: string): { caFile: string; certFile: string; keyFile: string } {
+  mkdirSync(dir, { recursive: true });
+  const out = { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'server.pem'), keyFile: join(dir, 'server.key') };
+  if (existsSync(out.caFile) && existsSync(out.certFile) && existsSync(out.keyFile)) return out;
+  const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  run([
+    'req',
+    '-x509',
+    ...ec,
+    '-days',
+    '3650',
+    '-subj',
+    '/CN=warden local SIEM CA',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+  ]);
+  run(['req', ...ec, '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr']);
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '3650',
+    '-extfile',
+    'server.ext',
+    '-out',
+    'server.pem',
+  ]);
+  return out;
+}
+
+/**
+ * For `npm start`: rsyslog over TLS on a free port writing into `<home>/siem/received.log`, and
+ * the environment that points the SIEM forwarder at it (one syslog destination, CEF body).
+ */
+export async function startLocalSiemReceiver(home: string): Promise<{ rsyslog: Rsyslog; env: NodeJS.ProcessEnv }> {
+  const dir = join(home, 'siem');
+  const pki = ensureLocalPki(join(dir, 'pki'));
+  const rsyslog = await startRsyslog({ dir, ...pki });
+  const destinations = [
+    { name: 'local-rsyslog', type: 'syslog', host: '127.0.0.1', port: rsyslog.port, caFile: pki.caFile, body: 'cef' },
+  ];
+  return { rsyslog, env: { SIEM_DESTINATIONS: JSON.stringify(destinations) } };
+}
