@@ -133,6 +133,8 @@ ORDER BY time`,
 GROUP BY time, series
 ORDER BY time`,
           unit: 'short',
+          style: 'bars',
+          stacked: true,
         }),
         bargauge({
           title: 'Budget burn',
