@@ -98,7 +98,35 @@ function goodRecords(): { name: string; record: OcsfRecord }[] {
   const i = base.records.incident_opened;
   const w = base.records.clock_warning;
   if (v.kind !== 'verdict' || i.kind !== 'incident_opened' || w.kind !== 'clock_warning') throw new Error('samples');
+  const f0 = base.records.finding;
+  if (f0.kind !== 'finding') throw new Error('samples');
   const variants: [string, SiemRecord][] = [
+    [
+      'policy finding naming a tool and a destination',
+      {
+        kind: 'finding',
+        finding: {
+          ...f0.finding,
+          detector: 'policy',
+          type: 'policy.destination_not_allowed',
+          spans: [],
+          evidence: 'destination evil.example not in allowed_destinations',
+          attributes: { tool: 'http.get', destination: 'evil.example', policy_id: 'p-1', policy_version: '3' },
+        },
+      },
+    ],
+    [
+      'anomaly finding (statistical analytic)',
+      {
+        kind: 'finding',
+        finding: {
+          ...f0.finding,
+          detector: 'anomaly.session_call_rate',
+          type: 'anomaly.session_call_rate',
+          score: 0.3,
+        },
+      },
+    ],
     ['verdict under a shadow policy', { ...v, verdict: { ...v.verdict, action: 'allow', shadow_action: 'block' } }],
     [
       'standing revocation without an event',

@@ -144,8 +144,12 @@ function agentActor(agentId: string, sessionId: string | null): OcsfObject {
 function findingToOcsf(r: SiemRecord & { kind: 'finding' }, meta: ProductMeta): OcsfRecord {
   const f: Finding = r.finding;
   const family = f.type.split('.')[0] ?? f.type;
+  // Targets a detector names in its attributes (policy and anomaly findings, exfiltration links):
+  // tool names and hosts, already shortened by the detector, never argument values.
   const extra: OcsfObject[] = [];
   if (f.attributes.tool) extra.push({ type: 'Tool', name: f.attributes.tool });
+  const destination = f.attributes.destination ?? f.attributes.host;
+  if (destination) extra.push({ type: 'Destination', name: destination });
   return {
     ...envelope(r, meta, DETECTION_CREATE, f.event_id),
     finding_info: {

@@ -284,6 +284,19 @@ describe('OCSF', () => {
     expect(toOcsf(finding({ score: 0.456 }), META).confidence_score).toBe(46);
   });
 
+  it('lists the AI agent, its session and the tool or destination a finding names as resources', () => {
+    const r = finding({
+      type: 'policy.destination_not_allowed',
+      attributes: { tool: 'http.get', destination: 'evil.example' },
+    });
+    expect(toOcsf(r, META).resources).toEqual([
+      { type: 'AI Agent', uid: 'support-bot', name: 'support-bot' },
+      { type: 'AI Agent Session', uid: 'sess-7f3a' },
+      { type: 'Tool', name: 'http.get' },
+      { type: 'Destination', name: 'evil.example' },
+    ]);
+  });
+
   it('never forwards the verdict redacted text or arguments', () => {
     const v = buildSamples().records.verdict;
     if (v.kind !== 'verdict') throw new Error('verdict');
