@@ -92,8 +92,8 @@ export interface SampleSet {
 
 /** One record of each kind, derived from `event` as services/detect and services/api would. */
 export function buildSamples(event: AgentEvent = sampleEvent(), chain?: readonly Detector[]): SampleSet {
-  // The ML injection classifier is left out: it loads a model and finds nothing in this text.
-  const detectors = chain ?? buildDetectorChain({ disabled: ['injection.ml'] });
+  // The default chain of services/detect, the ML injection classifier included.
+  const detectors = chain ?? buildDetectorChain();
   const detection = runDetectors(detectors, [event]).detections[0];
   if (detection === undefined) throw new Error('the detector runner returned no detection');
   const finding = headline(detection.findings);

@@ -75,7 +75,7 @@ function validate(python: string, items: { name: string; record: unknown }[]): P
   });
 }
 
-const CHAIN = buildDetectorChain({ disabled: ['injection.ml'] });
+const CHAIN = buildDetectorChain();
 
 /** Every kind, and the variants of each that change the mapping's shape. */
 function goodRecords(): { name: string; record: OcsfRecord }[] {

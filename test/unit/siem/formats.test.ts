@@ -25,7 +25,7 @@ import {
 } from '../../../services/siem/sample.ts';
 
 // One chain for the file: building it compiles every pattern, which is most of a sample's cost.
-const CHAIN = buildDetectorChain({ disabled: ['injection.ml'] });
+const CHAIN = buildDetectorChain();
 const buildSamples = (event?: AgentEvent) => buildWith(event ?? sampleEvent(), CHAIN);
 
 const META: ProductMeta = { vendor: 'warden', product: 'warden', version: '0.1.0' };
