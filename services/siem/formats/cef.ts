@@ -1,6 +1,6 @@
 import type { ProductMeta, SiemRecord } from '../record.ts';
 import { tenantOf } from '../record.ts';
-import { agentsOf, recordId, recordTimeMs, type Severity, severityOf, signatureOf, titleOf } from './facts.ts';
+import { agentsOf, isoMs, recordId, recordTimeMs, type Severity, severityOf, signatureOf, titleOf } from './facts.ts';
 
 /**
  * ArcSight CEF, revision 25 of the spec:
@@ -108,7 +108,7 @@ function extensions(r: SiemRecord): Ext[] {
       return [
         ...common,
         ['msg', titleOf(r)],
-        ['start', Date.parse(i.detected_at)],
+        ['start', isoMs(r, i.detected_at, 'detected_at')],
         ...cs(2, 'openedBy', i.opened_by),
         ...cs(3, 'regimes', regimes.join(',') || 'none'),
         ...cs(4, 'findings', i.finding_ids.join(',')),
@@ -121,7 +121,7 @@ function extensions(r: SiemRecord): Ext[] {
         ...common,
         ['outcome', w.status],
         ['msg', titleOf(r)],
-        ['end', Date.parse(w.deadline)],
+        ['end', isoMs(r, w.deadline, 'deadline')],
         ...cs(2, 'regime', w.regime),
         ...cs(3, 'stage', w.stage),
         ...cs(4, 'basis', w.basis),

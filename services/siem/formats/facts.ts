@@ -1,4 +1,5 @@
 import type { Verdict } from '../../../schemas/generated/index.ts';
+import { WardenError } from '../../lib/errors.ts';
 import type { SiemRecord } from '../record.ts';
 
 /**
@@ -8,6 +9,40 @@ import type { SiemRecord } from '../record.ts';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
 const ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+/**
+ * A record that cannot be mapped faithfully (a time that is not a time, a severity or action
+ * outside the contract) throws, so the forwarder dead-letters it instead of sending it half-mapped.
+ */
+function unmappable(r: SiemRecord, detail: string): never {
+  throw new WardenError('SIEM_RECORD_UNMAPPABLE', `${r.kind}: ${detail}`);
+}
+
+/** Epoch ms of an ISO-8601 field, or unmappable. */
+export function isoMs(r: SiemRecord, value: string, field: string): number {
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) unmappable(r, `${field} is not an ISO-8601 time (${JSON.stringify(value.slice(0, 40))})`);
+  return ms;
+}
+
+function epochMs(r: SiemRecord, value: number, field: string): number {
+  if (!Number.isFinite(value)) unmappable(r, `${field} is not a time (${value})`);
+  return value;
+}
+
+function known<T extends string>(r: SiemRecord, value: T, table: Record<T, Severity>, field: string): Severity {
+  const s = Object.hasOwn(table, value) ? table[value] : undefined;
+  if (s === undefined) unmappable(r, `${field} ${JSON.stringify(String(value).slice(0, 40))} is not in the contract`);
+  return s;
+}
+
+const SEVERITY_SELF: Record<Severity, Severity> = {
+  info: 'info',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'critical',
+};
 
 function rank(s: Severity): number {
   return ORDER.indexOf(s);
@@ -30,12 +65,16 @@ const ACTION_SEVERITY: Record<Verdict['action'], Severity> = {
 export function severityOf(r: SiemRecord): Severity {
   switch (r.kind) {
     case 'finding':
-      return r.finding.severity;
+      return known(r, r.finding.severity, SEVERITY_SELF, 'severity');
     case 'verdict': {
       // A shadow policy allows everything but records what it would have done: that detection is
       // as severe for the SOC as the enforced one, or shadow mode would hide the very thing it trials.
       const v = r.verdict;
-      return maxSeverity(ACTION_SEVERITY[v.action], v.shadow_action ? ACTION_SEVERITY[v.shadow_action] : 'info');
+      const enforced = known(r, v.action, ACTION_SEVERITY, 'action');
+      return maxSeverity(
+        enforced,
+        v.shadow_action ? known(r, v.shadow_action, ACTION_SEVERITY, 'shadow_action') : 'info',
+      );
     }
     case 'incident_opened': {
       const i = r.incident;
@@ -74,16 +113,16 @@ export function recordId(r: SiemRecord): string {
 export function recordTimeMs(r: SiemRecord): number {
   switch (r.kind) {
     case 'finding':
-      return r.finding.ts;
+      return epochMs(r, r.finding.ts, 'ts');
     case 'verdict':
-      return r.verdict.issued_at;
+      return epochMs(r, r.verdict.issued_at, 'issued_at');
     case 'incident_opened':
-      return Date.parse(r.incident.opened_at);
+      return isoMs(r, r.incident.opened_at, 'opened_at');
     case 'clock_warning':
       // The instant the warning was computed: remaining_ms was measured then.
-      return Date.parse(r.warning.deadline) - r.warning.remaining_ms;
+      return epochMs(r, isoMs(r, r.warning.deadline, 'deadline') - r.warning.remaining_ms, 'remaining_ms');
     case 'audit_checkpoint':
-      return Date.parse(r.checkpoint.ts);
+      return isoMs(r, r.checkpoint.ts, 'ts');
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Finding, Verdict } from '../../../schemas/generated/index.ts';
 import type { ProductMeta, SiemCheckpoint, SiemClockWarning, SiemIncident, SiemRecord } from '../record.ts';
 import { tenantOf } from '../record.ts';
-import { recordId, recordTimeMs, type Severity, severityOf, titleOf } from './facts.ts';
+import { isoMs, recordId, recordTimeMs, type Severity, severityOf, titleOf } from './facts.ts';
 
 /**
  * OCSF mapping (docs/siem.md has the table). Schema version 1.5.0, the version the validator in
@@ -237,7 +237,7 @@ function incidentToOcsf(r: SiemRecord & { kind: 'incident_opened' }, meta: Produ
   return {
     ...envelope(r, meta, INCIDENT_CREATE, i.incident_id),
     desc: i.title,
-    start_time: Date.parse(i.detected_at),
+    start_time: isoMs(r, i.detected_at, 'detected_at'),
     finding_info_list: i.finding_ids.map((uid) => ({ uid })),
     status_id: 1,
     status: 'New',

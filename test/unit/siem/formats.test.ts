@@ -358,6 +358,35 @@ describe('masked evidence only', () => {
   });
 });
 
+describe('records that cannot be mapped', () => {
+  it('throw SIEM_RECORD_UNMAPPABLE naming the field, in every format, instead of mapping half a record', () => {
+    const s = buildSamples().records;
+    if (s.incident_opened.kind !== 'incident_opened' || s.verdict.kind !== 'verdict') throw new Error('samples');
+    const bad: [SiemRecord, RegExp][] = [
+      [{ ...s.incident_opened, incident: { ...s.incident_opened.incident, opened_at: 'yesterday' } }, /opened_at/],
+      [{ ...s.incident_opened, incident: { ...s.incident_opened.incident, detected_at: '' } }, /detected_at/],
+      [finding({ ts: Number.NaN }), /ts is not a time/],
+      [finding({ severity: 'severe' as Finding['severity'] }), /severity "severe"/],
+      [{ ...s.verdict, verdict: { ...s.verdict.verdict, action: 'explode' as 'block' } }, /action "explode"/],
+    ];
+    for (const [r, message] of bad) {
+      for (const format of [
+        () => toOcsf(r, META),
+        () => toCef(r, META),
+        () => toHecEvent(r, META, { host: 'h' }),
+        () => toSyslog(r, META, { ...SYSLOG, body: 'cef' }),
+      ]) {
+        expect(format).toThrow(message);
+        try {
+          format();
+        } catch (err) {
+          expect((err as { code?: string }).code).toBe('SIEM_RECORD_UNMAPPABLE');
+        }
+      }
+    }
+  });
+});
+
 describe('recordId', () => {
   it('is the same for the same record on every build and redelivery, and differs per record', () => {
     const a = buildSamples();
