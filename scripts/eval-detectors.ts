@@ -30,6 +30,7 @@ import type { DevWardenV1 } from '../schemas/generated/agent-event.ts';
 import type { Finding } from '../schemas/generated/finding.ts';
 import { makeEvent } from '../test/unit/detectors/event.ts';
 import { AGENT_TRAFFIC_SHAPES, agentTrafficEvalRows } from './injection-agent-traffic-eval.ts';
+import { familyRows } from './injection-family-rows.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const DEEPSET_TEST =
@@ -219,6 +220,31 @@ const demoResults = evalInjection(
     .map((l) => ({ text: l.event.content?.text ?? '', label: 0, kind: 'tool_result' as const })),
 );
 
+// Held-out attack families and benign look-alikes in 11 languages (eval bank, disjoint phrasing).
+const familyEval = familyRows('eval', 20261207, 6);
+function byKey(rows: typeof familyEval, key: 'group' | 'lang') {
+  const keys = [...new Set(rows.map((r) => r[key]))];
+  return Object.fromEntries(
+    keys.map((k) => {
+      const r = evalInjection(rows.filter((x) => x[key] === k));
+      return [k, { rows: r.rows, rules: r.rules, ml: r.ml, combined: r.combined }];
+    }),
+  );
+}
+const familiesAll = evalInjection(familyEval);
+const familiesByFamily = byKey(
+  familyEval.filter((r) => r.label === 1),
+  'group',
+);
+const familiesByLang = byKey(
+  familyEval.filter((r) => r.label === 1),
+  'lang',
+);
+const familiesBenign = byKey(
+  familyEval.filter((r) => r.label === 0),
+  'group',
+);
+
 // ---- Chat guard (opt-in per agent; user prompts of purpose-bound chat assistants) ---------------
 const chatGuard = createChatGuardDetector(resolveDetectorConfig({ chatGuardAgents: ['*'] }));
 function evalChatGuard(rows: InjRow[]) {
@@ -283,6 +309,12 @@ const report = {
       prompts: { rows: demoPrompts.rows, rules: demoPrompts.rules['fpr'], ml: demoPrompts.ml['fpr'] },
       tool_results: { rows: demoResults.rows, rules: demoResults.rules['fpr'], ml: demoResults.ml['fpr'] },
     },
+    held_out_families: {
+      all: familiesAll,
+      recall_per_family: familiesByFamily,
+      recall_per_language: familiesByLang,
+      fpr_per_benign_shape: familiesBenign,
+    },
     ml_threshold: cfg.injectionMlThreshold ?? 'model default',
   },
   chat_guard: {
@@ -319,6 +351,19 @@ if (json) {
     out += line('  ml', r.ml);
     out += line('  rules + ml', r.combined);
   }
+  out += `\nPrompt injection — held-out families, 11 languages (injection-family-templates.ts eval bank), ${familiesAll.rows} rows\n`;
+  out += line('  rules', familiesAll.rules);
+  out += line('  ml', familiesAll.ml);
+  out += line('  rules + ml', familiesAll.combined);
+  const recallLine = (
+    name: string,
+    r: { rows: number; rules: Record<string, number>; ml: Record<string, number>; combined: Record<string, number> },
+  ) =>
+    `  ${name.padEnd(20)} ${String(r.rows).padStart(4)} rows  recall rules ${pct(r.rules['recall'])}  ml ${pct(r.ml['recall'])}  combined ${pct(r.combined['recall'])}\n`;
+  for (const [k, r] of Object.entries(familiesByFamily)) out += recallLine(k, r);
+  for (const [k, r] of Object.entries(familiesByLang)) out += recallLine(`lang ${k}`, r);
+  for (const [k, r] of Object.entries(familiesBenign))
+    out += `  benign ${k.padEnd(18)} ${String(r.rows).padStart(4)} rows  FPR rules ${pct(r.rules['fpr'])}  ml ${pct(r.ml['fpr'])}  combined ${pct(r.combined['fpr'])}\n`;
   out += `\nInjection false-positive rate on ${piiRows.length} benign PII/secrets texts: rules ${pct(benignTraffic.rules['fpr'])}, ml ${pct(benignTraffic.ml['fpr'])}, combined ${pct(benignTraffic.combined['fpr'])}\n`;
   out += `\nInjection false-positive rate on ${agentTraffic.length} held-out benign agent-traffic texts (eval-only templates)\n`;
   const fprLine = (name: string, rows: number, r: number | undefined, m: number | undefined, c: number | undefined) =>

