@@ -52,11 +52,10 @@ sink:
   metrics: true
   group: warden-sink
   groupEnv: SINK_GROUP_ID
-# PLACEHOLDER: services/siem is being written; these names are assumptions until its config.ts lands.
 siem:
   entry: services/siem/main.ts
   portEnv: SIEM_METRICS_PORT
-  hostEnv: SIEM_METRICS_HOST
+  hostEnv: METRICS_HOST
   portValue: metricsPort
   liveness: /healthz
   readiness: /healthz
