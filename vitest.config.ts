@@ -24,6 +24,21 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // Stops brokers, ClickHouse and services of private stacks (own ports and folders) for many
+      // minutes, so only `npm run test:faults` (WARDEN_FAULTS=1) adds it; `npm test` does not.
+      ...(process.env.WARDEN_FAULTS === '1'
+        ? [
+            {
+              test: {
+                name: 'faults',
+                include: ['test/faults/**/*.test.ts'],
+                testTimeout: 1_800_000,
+                hookTimeout: 300_000,
+                fileParallelism: false,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });
