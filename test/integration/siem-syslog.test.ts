@@ -206,3 +206,69 @@ describe.skipIf(!rsyslogInstalled() && !process.env.CI)(
     });
   },
 );
+
+describe.skipIf(!rsyslogInstalled() && !process.env.CI)('SIEM forwarder to rsyslog with mutual TLS', () => {
+  let stack: Awaited<ReturnType<typeof siemStack>>;
+  let rsyslog: Rsyslog;
+  let pki: TestPki;
+  let forwarder: RunningForwarder;
+  const group = `test-siem-mtls-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    stack = await siemStack('siem_mtls', log);
+    ({ rsyslog, pki } = await startTestRsyslog({ mutualTls: true }));
+    const base = { type: 'syslog', host: '127.0.0.1', port: rsyslog.port, caFile: pki.caCert, batchMaxWaitMs: 20 };
+    forwarder = await startForwarder(
+      loadSiemConfig({
+        ...stack.env,
+        SIEM_SOURCES: 'findings',
+        SIEM_GROUP_ID: group,
+        SIEM_METRICS_PORT: '0',
+        SIEM_DESTINATIONS: JSON.stringify([
+          { ...base, name: 'trusted', certFile: pki.clients.forwarder!.cert, keyFile: pki.clients.forwarder!.key },
+          {
+            ...base,
+            name: 'stranger',
+            certFile: pki.clients.stranger!.cert,
+            keyFile: pki.clients.stranger!.key,
+            maxAttempts: 2,
+            backoffInitialMs: 10,
+            backoffMaxMs: 20,
+          },
+        ]),
+      }),
+      log,
+      { commitIntervalMs: 100 },
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await forwarder?.stop();
+    await rsyslog?.stop();
+    await stack?.close();
+  });
+
+  it('delivers with a trusted client certificate; a refused one is a TLS failure, dead-lettered, never counted delivered', async () => {
+    await stack.produceFindings(Array.from({ length: 6 }, (_, i) => testFinding(i, 'm1')));
+    const seen = await pollUntil(
+      async () => received(rsyslog, 'm1'),
+      (m) => m.size === 6,
+      { what: 'six findings over mutual TLS' },
+    );
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+    const letters = await stack.readDeadLetters();
+    const refused = await pollUntil(
+      async () => letters.filter((l) => l.destination === 'stranger'),
+      (l) => l.length === 6,
+      { what: 'dead letters of the refused certificate' },
+    );
+    expect(new Set(refused.map((l) => l.reason))).toEqual(new Set(['SIEM_DESTINATION_TLS_FAILED']));
+    const s = forwarder.metrics.status().destinations.find((d) => d.name === 'stranger')!;
+    expect(s.delivered).toBe(0);
+    await pollUntil(
+      async () => allCommitted(await stack.committed(group), await stack.ends()),
+      (ok) => ok,
+      { what: 'committed' },
+    );
+  });
+});

@@ -53,7 +53,29 @@ export function syslogDestination(
           broken = new Error('receiver closed the connection');
           s.destroy();
         });
-        resolve(s);
+        if (!config.certFile) return resolve(s);
+        // TLS 1.3 finishes the client's handshake before the server has checked the client
+        // certificate: a refused certificate shows up only as an alert or reset a round trip later,
+        // after writes have "succeeded". So a new mutual-TLS connection waits that long before use.
+        const settle = setTimeout(() => {
+          s.off('close', refused);
+          resolve(s);
+        }, MTLS_SETTLE_MS);
+        const refused = () => {
+          clearTimeout(settle);
+          reject(
+            new DeliveryError(
+              'SIEM_DESTINATION_TLS_FAILED',
+              `${target}: the receiver closed the connection after the handshake (${broken?.message ?? 'no reason given'})`,
+              {
+                retryable: true,
+                cause: broken,
+                fix: 'the receiver refused the client certificate: check certFile/keyFile and that the receiver trusts their CA',
+              },
+            ),
+          );
+        };
+        s.once('close', refused);
       });
       s.once('error', (err) => {
         clearTimeout(timer);
@@ -117,6 +139,9 @@ export function syslogDestination(
     },
   };
 }
+
+/** How long a new mutual-TLS connection waits for the receiver to refuse the client certificate. */
+export const MTLS_SETTLE_MS = 500;
 
 function isIp(host: string): boolean {
   return /^[0-9.]+$/.test(host) || host.includes(':');
