@@ -1,4 +1,4 @@
-import type { Finding } from '../../schemas/generated/index.ts';
+import type { Finding, Verdict } from '../../schemas/generated/index.ts';
 import { type Consumer, createKafka, type Producer } from '../../services/lib/kafka/client.ts';
 import { DLQ_HEADERS } from '../../services/lib/kafka/dead-letter.ts';
 import { topicName } from '../../services/lib/kafka/topics.ts';
@@ -33,6 +33,7 @@ export async function siemStack(label: string, log: Logger) {
   await producer.connect();
   const codec = new AvroCodec(createRegistryClient(config), config.KAFKA_TOPIC_PREFIX, 'findings');
   const findingsTopic = topicName(config.KAFKA_TOPIC_PREFIX, 'findings');
+  const verdicts = new AvroCodec(createRegistryClient(config), config.KAFKA_TOPIC_PREFIX, 'verdicts');
   const dlqTopic = topicName(config.KAFKA_TOPIC_PREFIX, 'dlq');
   const deadLetters: DeadLetterSeen[] = [];
   let dlq: Consumer | null = null;
@@ -47,6 +48,15 @@ export async function siemStack(label: string, log: Logger) {
         acks: -1,
         messages: await Promise.all(
           findings.map(async (f) => ({ key: `${f.tenant_id}:${f.agent_id}`, value: await codec.encode(f) })),
+        ),
+      });
+    },
+    async produceVerdicts(list: Verdict[]): Promise<void> {
+      await producer.send({
+        topic: verdicts.topic,
+        acks: -1,
+        messages: await Promise.all(
+          list.map(async (v) => ({ key: `${v.tenant_id}:${v.agent_id}`, value: await verdicts.encode(v) })),
         ),
       });
     },

@@ -87,7 +87,7 @@ describe('SIEM forwarder to Splunk HEC (indexer acks) and an HMAC-signed webhook
     forwarder = await startForwarder(
       loadSiemConfig({
         ...stack.env,
-        SIEM_SOURCES: 'findings',
+        SIEM_SOURCES: 'findings,verdicts',
         SIEM_GROUP_ID: group,
         SIEM_METRICS_PORT: '0',
         SIEM_DESTINATIONS: JSON.stringify(destinations),
@@ -127,6 +127,42 @@ describe('SIEM forwarder to Splunk HEC (indexer acks) and an HMAC-signed webhook
     expect(e).toMatchObject({ index: 'warden', sourcetype: 'ocsf:warden', source: 'warden' });
     expect((e.event as { class_uid: number }).class_uid).toBe(2004);
     await pollUntil(committedAll, (ok) => ok, { what: 'offsets committed' });
+  });
+
+  it('forwards verdicts from their topic as OCSF too', async () => {
+    await stack.produceVerdicts([
+      {
+        verdict_id: 'h9-v1',
+        event_id: 'h9-e1',
+        tenant_id: 'acme',
+        agent_id: 'support-bot',
+        session_id: 'sess-1',
+        credential_id: null,
+        action: 'block',
+        scope: 'event',
+        reasons: ['secret.aws_access_key'],
+        policy_id: 'default',
+        policy_version: 3,
+        issued_at: Date.UTC(2026, 11, 1, 12, 0, 1),
+        expires_at: null,
+        latency_ms: 4.2,
+        shadow_action: null,
+        redacted_text: null,
+        redacted_arguments: null,
+      },
+    ]);
+    await pollUntil(
+      async () => hecIds('h9').size,
+      (n) => n === 1,
+      { what: 'the verdict in HEC' },
+    );
+    await pollUntil(
+      async () => hookIds('h9').size,
+      (n) => n === 1,
+      { what: 'the verdict at the webhook' },
+    );
+    const e = hec.indexed.find((x) => hecUid(x) === 'h9-v1')!;
+    expect((e.event as { class_uid: number }).class_uid).toBe(2004);
   });
 
   it('counts a HEC batch as delivered only once Splunk acknowledged it', async () => {
