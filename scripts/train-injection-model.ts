@@ -1,6 +1,6 @@
 /**
  * Trains the prompt-injection classifier reproducibly and writes
- * detectors/injection/model/injection-lr.json (model v3):
+ * detectors/injection/model/injection-lr.json (model v4):
  *
  *   npx tsx scripts/gen-injection-synthetic.ts   # writes the training file (git-ignored, 12 MB, regenerated)
  *   npx tsx scripts/train-injection-model.ts     # ~30 s on this 2-core machine, fixed seed, same output each run
@@ -317,7 +317,7 @@ for (let i = 0; i < FEATURE_DIM; i++) q.writeInt16LE(quantised[i]!, i * 2);
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 const file: InjectionModelFile = {
-  format: 'warden.injection-lr.v3',
+  format: 'warden.injection-lr.v4',
   version: '3.0.0',
   featureBits: FEATURE_BITS,
   bias: Number(model.b.toFixed(6)),

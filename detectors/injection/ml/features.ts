@@ -32,6 +32,21 @@ export const BIGRAM_SALT = 0x5bd1e995;
 /** Words longer than this also emit their first STEM_CHARS characters as a feature. */
 export const STEM_CHARS = 5;
 export const STEM_SALT = 0x27d4eb2f;
+export const CJK_SEED = 0x165667b1;
+
+/**
+ * Kana and CJK ideographs (U+3040–U+9FFF): scripts written without spaces, where a "word" is a
+ * whole clause. Such runs also emit every pair of adjacent characters (model v4), so 忽略 / 指令 /
+ * 系统提示 count wherever they stand in the run.
+ */
+export function isCjk(c: number): boolean {
+  return c >= 0x3040 && c <= 0x9fff;
+}
+
+/** Feature index of the CJK character pair (a, b). */
+export function cjkPair(a: number, b: number): number {
+  return Math.imul(Math.imul(CJK_SEED ^ a, FNV_PRIME) ^ b, FNV_PRIME) & FEATURE_MASK;
+}
 const SPACE = 32;
 
 /**
@@ -102,6 +117,7 @@ export function forEachFeature(norm: Uint16Array, n: number, emit: (pos: number,
   let wh = 0;
   let wlen = 0;
   let stemHash = 0;
+  let wordStart = 0;
   for (let i = 0; i < n; i++) {
     const c = norm[i]!;
     if (c !== SPACE) {
@@ -109,6 +125,7 @@ export function forEachFeature(norm: Uint16Array, n: number, emit: (pos: number,
         inWord = true;
         wh = WORD_SEED;
         wlen = 0;
+        wordStart = i;
       }
       wh = Math.imul(wh ^ c, FNV_PRIME);
       if (++wlen === STEM_CHARS) stemHash = wh;
@@ -116,6 +133,9 @@ export function forEachFeature(norm: Uint16Array, n: number, emit: (pos: number,
       emit(i, wh & FEATURE_MASK);
       if (wlen > STEM_CHARS) emit(i, (stemHash ^ STEM_SALT) & FEATURE_MASK);
       if (hasPrev) emit(i, (Math.imul(prevHash ^ BIGRAM_SALT, FNV_PRIME) ^ wh) & FEATURE_MASK);
+      for (let k = wordStart + 1; k < i; k++) {
+        if (isCjk(norm[k - 1]!) && isCjk(norm[k]!)) emit(i, cjkPair(norm[k - 1]!, norm[k]!));
+      }
       prevHash = wh;
       hasPrev = true;
       inWord = false;

@@ -1,9 +1,11 @@
 import {
   BIGRAM_SALT,
+  cjkPair,
   FEATURE_DIM,
   FEATURE_MASK,
   FNV_PRIME,
   foldChar,
+  isCjk,
   LATIN_FOLD,
   STEM_CHARS,
   STEM_SALT,
@@ -12,7 +14,7 @@ import {
 
 /** The JSON written by scripts/train-injection-model.ts. */
 export interface InjectionModelFile {
-  readonly format: 'warden.injection-lr.v3';
+  readonly format: 'warden.injection-lr.v4';
   readonly version: string;
   readonly featureBits: number;
   readonly bias: number;
@@ -70,7 +72,7 @@ export function decodeWeights(file: InjectionModelFile): Int16Array {
 }
 
 export function loadInjectionModel(file: InjectionModelFile): InjectionModel {
-  if (file.format !== 'warden.injection-lr.v3') throw new Error(`unknown injection model format ${file.format}`);
+  if (file.format !== 'warden.injection-lr.v4') throw new Error(`unknown injection model format ${file.format}`);
   if (1 << file.featureBits !== FEATURE_DIM) throw new Error('injection model feature size does not match features.ts');
   return createInjectionModel(decodeWeights(file), file);
 }
@@ -110,12 +112,15 @@ function blockFeatures(cs: Uint16Array, end: number, strideChars: number, fs: In
     const start = i;
     const stemEnd = Math.min(end, i + STEM_CHARS);
     let wh = Math.imul(WORD_SEED ^ f, FNV_PRIME);
+    // OR of the word's folded characters: at least 0x3040 whenever it holds kana or ideographs.
+    let any = f;
     i++;
     while (i < stemEnd) {
       const c = cs[i]!;
       f = c < 0x250 ? fold[c]! : foldChar(c);
       if (f === 0) break;
       wh = Math.imul(wh ^ f, FNV_PRIME);
+      any |= f;
       i++;
     }
     let stemHash = 0;
@@ -126,6 +131,7 @@ function blockFeatures(cs: Uint16Array, end: number, strideChars: number, fs: In
         f = c < 0x250 ? fold[c]! : foldChar(c);
         if (f === 0) break;
         wh = Math.imul(wh ^ f, FNV_PRIME);
+        any |= f;
         i++;
       }
     }
@@ -140,6 +146,10 @@ function blockFeatures(cs: Uint16Array, end: number, strideChars: number, fs: In
     fs[m++] = wh & FEATURE_MASK;
     if (wlen > STEM_CHARS) fs[m++] = (stemHash ^ STEM_SALT) & FEATURE_MASK;
     if (hasPrev) fs[m++] = (Math.imul(prevHash ^ BIGRAM_SALT, FNV_PRIME) ^ wh) & FEATURE_MASK;
+    // CJK characters fold to themselves, so the raw code units are the normalised ones.
+    if (wlen > 1 && any >= 0x3040) {
+      for (let k = start + 1; k < i; k++) if (isCjk(cs[k - 1]!) && isCjk(cs[k]!)) fs[m++] = cjkPair(cs[k - 1]!, cs[k]!);
+    }
     prevHash = wh;
     hasPrev = true;
     p++;
