@@ -3,7 +3,7 @@
  * detectors/injection/model/injection-lr.json (model v4):
  *
  *   npx tsx scripts/gen-injection-synthetic.ts   # writes the training file (git-ignored, 12 MB, regenerated)
- *   npx tsx scripts/train-injection-model.ts     # ~30 s on this 2-core machine, fixed seed, same output each run
+ *   npx tsx scripts/train-injection-model.ts     # ~1 CPU-minute here (3 min wall on a shared box), fixed seed, same output each run
  *
  * Model: logistic regression over the SET of hashed word unigrams, word bigrams and 5-character word
  * stems in a window (binary, x = 1 / sqrt(distinct features); detectors/injection/ml/features.ts),
