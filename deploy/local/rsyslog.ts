@@ -87,11 +87,18 @@ export async function startRsyslog(o: RsyslogOptions): Promise<Rsyslog> {
   let child: ChildProcess | null = null;
   let stderr = '';
 
+  const pidFile = join(o.dir, 'rsyslogd.pid');
+  stopStale(pidFile, conf);
+
   async function start(): Promise<void> {
     stderr = '';
-    const c = spawn('/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', join(o.dir, 'rsyslogd.pid')], {
+    const c = spawn('/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', pidFile], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    // rsyslogd does not notice its parent going away: take it down when this process exits.
+    const onExit = () => c.kill('SIGKILL');
+    process.once('exit', onExit);
+    c.once('exit', () => process.off('exit', onExit));
     c.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
@@ -130,6 +137,19 @@ export async function startRsyslog(o: RsyslogOptions): Promise<Rsyslog> {
     freeze: () => child?.kill('SIGSTOP'),
     thaw: () => child?.kill('SIGCONT'),
   };
+}
+
+/** An rsyslogd left running with this config by a parent that was killed: stop it before starting. */
+function stopStale(pidFile: string, conf: string): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (cmdline.includes('rsyslogd') && cmdline.includes(conf)) process.kill(pid, 'SIGKILL');
+  } catch {
+    // Not running any more (or not ours): nothing to stop.
+  }
 }
 
 function tlsAnswers(port: number, caFile: string): Promise<boolean> {
@@ -200,8 +220,17 @@ export async function startLocalSiemReceiver(home: string): Promise<{ rsyslog: R
   const dir = join(home, 'siem');
   const pki = ensureLocalPki(join(dir, 'pki'));
   const rsyslog = await startRsyslog({ dir, ...pki });
+  // Severity low and up: findings, enforced verdicts and governance events, not every "allow".
   const destinations = [
-    { name: 'local-rsyslog', type: 'syslog', host: '127.0.0.1', port: rsyslog.port, caFile: pki.caFile, body: 'cef' },
+    {
+      name: 'local-rsyslog',
+      type: 'syslog',
+      host: '127.0.0.1',
+      port: rsyslog.port,
+      caFile: pki.caFile,
+      body: 'cef',
+      filter: { minSeverity: 'low' },
+    },
   ];
   return { rsyslog, env: { SIEM_DESTINATIONS: JSON.stringify(destinations) } };
 }

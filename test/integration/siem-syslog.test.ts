@@ -79,9 +79,12 @@ describe.skipIf(!rsyslogInstalled() && !process.env.CI)(
     }, 120_000);
 
     afterAll(async () => {
-      await forwarder?.stop();
-      await rsyslog?.stop();
-      await stack?.close();
+      try {
+        await forwarder?.stop();
+      } finally {
+        await rsyslog?.stop();
+        await stack?.close();
+      }
     });
 
     it('delivers every finding once as RFC 5424 + CEF over TLS and commits after delivery', async () => {
@@ -243,9 +246,12 @@ describe.skipIf(!rsyslogInstalled() && !process.env.CI)('SIEM forwarder to rsysl
   }, 120_000);
 
   afterAll(async () => {
-    await forwarder?.stop();
-    await rsyslog?.stop();
-    await stack?.close();
+    try {
+      await forwarder?.stop();
+    } finally {
+      await rsyslog?.stop();
+      await stack?.close();
+    }
   });
 
   it('delivers with a trusted client certificate; a refused one is a TLS failure, dead-lettered, never counted delivered', async () => {
