@@ -18,4 +18,4 @@ export {
   emptyAnomalyState,
   serializeAnomalyState,
 } from './state.ts';
-export { type AnomalyStep, completeSession, stepAnomaly } from './step.ts';
+export { type AnomalyStep, completeSession, stepAnomaly, stepAnomalyInPlace } from './step.ts';

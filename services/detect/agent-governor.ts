@@ -3,7 +3,7 @@ import {
   type AnomalyState,
   anomalyConfigFromThresholds,
   DEFAULT_ANOMALY_CONFIG,
-  stepAnomaly,
+  stepAnomalyInPlace,
 } from '../../detectors/anomaly/index.ts';
 import {
   type Action,
@@ -71,7 +71,7 @@ export class AgentGovernor {
     let anomaly: AnomalyState | undefined;
     let budgets: BudgetState | undefined;
     for (const e of history) {
-      anomaly = stepAnomaly(anomaly, e, cfg.anomaly).state;
+      anomaly = stepAnomalyInPlace(anomaly, e, cfg.anomaly).state;
       budgets = stepPolicy(budgets, e, { policy, findings: [], config: cfg.policy, ownsState: true }).state;
     }
     this.agents.set(key, { anomaly, budgets });
@@ -83,7 +83,8 @@ export class AgentGovernor {
     const key = `${event.tenant_id}:${event.agent_id}`;
     this.warmed.add(key);
     const prev = this.agents.get(key);
-    const anomaly = stepAnomaly(prev?.anomaly, event, cfg.anomaly);
+    // The governor owns each agent's state and keeps only the newest: both checks update it in place.
+    const anomaly = stepAnomalyInPlace(prev?.anomaly, event, cfg.anomaly);
     const budget = stepPolicy(prev?.budgets, event, {
       policy,
       findings: detection.findings,

@@ -6,7 +6,7 @@ import {
   deserializeAnomalyState,
   serializeAnomalyState,
 } from '../../../../detectors/anomaly/state.ts';
-import { stepAnomaly } from '../../../../detectors/anomaly/step.ts';
+import { stepAnomaly, stepAnomalyInPlace } from '../../../../detectors/anomaly/step.ts';
 import type { AgentEvent } from '../../../../schemas/generated/agent-event.ts';
 import { ev, feed, normalSessions, rng } from './simulate.ts';
 
@@ -81,7 +81,8 @@ describe('memory bound', () => {
         tokens: i % 97,
         costUsd: 0.0001,
       });
-      s = stepAnomaly(s, i % 7 === 0 ? { ...e, kind: 'agent_end' } : e, cfg).state;
+      // In place, as detect steps it (the pure step copies the whole state per event).
+      s = stepAnomalyInPlace(s, i % 7 === 0 ? { ...e, kind: 'agent_end' } : e, cfg).state;
     }
     const state = s!;
     expect(state.sessions.length).toBeLessThanOrEqual(cfg.maxOpenSessions);

@@ -84,7 +84,9 @@ const eventArb = fc.record({
   costUsd: fc.constantFrom(0, 0.05, 0.2),
 });
 
-function toEvents(specs: fc.RecordValue<typeof eventArb>[]): AgentEvent[] {
+type Spec = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toEvents(specs: Spec[]): AgentEvent[] {
   let ts = START - 3_600_000;
   return specs.map((s) => {
     ts += s.dt;
