@@ -50,9 +50,27 @@ if (want !== have) {
  * -dev packages are present. As root we install them; otherwise we say so, and warden runs on kafkajs.
  */
 function ensureLibrdkafkaBuildDeps() {
+  ensureDebianPackages(
+    ['libzstd-dev', 'libcurl4-openssl-dev', 'libsasl2-dev', 'liblz4-dev'],
+    'build dependencies of the librdkafka Kafka client',
+    'the librdkafka Kafka client cannot build and warden will use kafkajs',
+    ' && rm node_modules/.warden-install-stamp',
+  );
+}
+
+/** The SIEM forwarder's local receiver (npm start) and its syslog tests use Debian's rsyslog with TLS. */
+function ensureRsyslog() {
+  ensureDebianPackages(
+    ['rsyslog', 'rsyslog-gnutls'],
+    'the local syslog receiver of the SIEM forwarder',
+    'npm start runs without the SIEM forwarder and its syslog tests fail',
+    '',
+  );
+}
+
+function ensureDebianPackages(packages, purpose, without, after) {
   if (process.platform !== 'linux' || !commandExists('dpkg-query')) return;
-  const libs = ['libzstd-dev', 'libcurl4-openssl-dev', 'libsasl2-dev', 'liblz4-dev'];
-  const missing = libs.filter((p) => {
+  const missing = packages.filter((p) => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a JS template.
     const q = spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' });
     return !(q.stdout ?? '').includes('install ok installed');
@@ -60,23 +78,25 @@ function ensureLibrdkafkaBuildDeps() {
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     console.error(
-      `note: ${missing.join(' ')} not installed, so the librdkafka Kafka client cannot build and warden will use kafkajs. ` +
-        `For lower latency: sudo apt-get install -y ${missing.join(' ')} && rm node_modules/.warden-install-stamp`,
+      `note: ${missing.join(' ')} not installed, so ${without}. Fix: sudo apt-get install -y ${missing.join(' ')}${after}`,
     );
     return;
   }
-  console.error(`installing ${missing.join(' ')} (build dependencies of the librdkafka Kafka client)…`);
+  console.error(`installing ${missing.join(' ')} (${purpose})…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const install = () => spawnSync('apt-get', ['install', '-y', '-q', ...missing], { stdio: 'inherit', env });
   if (install().status !== 0) {
     spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
-    if (install().status !== 0) console.error('apt-get failed: warden will use kafkajs instead of librdkafka.');
+    if (install().status !== 0) console.error(`apt-get failed: ${without}.`);
   }
 }
 
 function commandExists(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
+
+// Checked on every start and test run (two dpkg queries), not only when npm dependencies change.
+if (['start', 'test'].includes(process.argv[2] ?? '')) ensureRsyslog();
 
 const child = spawn(
   process.execPath,
