@@ -1,7 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { Type } from '@sinclair/typebox';
+import { DetectorConfigError, resolveDetectorConfig } from '../../detectors/index.ts';
+import { DEFAULT_PHONE_REGIONS } from '../../detectors/pii/phone-regions.ts';
 import { ConnectionEnv } from '../lib/connections.ts';
 import { readEnv, splitList } from '../lib/env-config.ts';
+import { WardenError } from '../lib/errors.ts';
 
 const DetectEnv = Type.Object({
   ...ConnectionEnv,
@@ -24,6 +27,10 @@ const DetectEnv = Type.Object({
   DETECT_DISABLED_DETECTORS: Type.String({
     default: 'none',
     description: 'comma-separated detector or rule ids; `none` runs every detector',
+  }),
+  DETECT_PHONE_REGIONS: Type.String({
+    default: DEFAULT_PHONE_REGIONS.join(','),
+    description: 'ISO 3166 regions whose national phone formats pii.phone validates (+ numbers: any region)',
   }),
   DETECT_CHAT_GUARD_AGENTS: Type.String({
     default: 'none',
@@ -61,5 +68,17 @@ export function loadDetectConfig(env: NodeJS.ProcessEnv = process.env) {
     ...values,
     disabledDetectors: splitList(values.DETECT_DISABLED_DETECTORS).filter((d) => d !== 'none'),
     chatGuardAgents: splitList(values.DETECT_CHAT_GUARD_AGENTS).filter((a) => a !== 'none'),
+    phoneRegions: phoneRegions(values.DETECT_PHONE_REGIONS),
   });
+}
+
+/** Checked here, at start-up, rather than when the first worker thread builds its chain. */
+function phoneRegions(raw: string): string[] {
+  const regions = splitList(raw).map((r) => r.toUpperCase());
+  try {
+    return [...resolveDetectorConfig({ phoneRegions: regions }).phoneRegions];
+  } catch (err) {
+    if (!(err instanceof DetectorConfigError)) throw err;
+    throw new WardenError('CONFIG_INVALID', `\n  - DETECT_PHONE_REGIONS: ${err.problems.join('; ')}`);
+  }
 }

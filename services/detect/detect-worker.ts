@@ -11,6 +11,7 @@ const settings = (workerData ?? {}) as WorkerSettings;
 const chain = buildDetectorChain({
   disabled: [...(settings.disabled ?? [])],
   chatGuardAgents: [...(settings.chatGuardAgents ?? [])],
+  ...(settings.phoneRegions === undefined ? {} : { phoneRegions: [...settings.phoneRegions] }),
 });
 
 export default function detect(task: DetectionTask): WireResult {

@@ -32,7 +32,11 @@ export async function startDetect(config: DetectConfig, log: Logger): Promise<Ru
   const pool = new DetectorPool({
     threads: config.DETECT_WORKER_THREADS,
     eventsPerTask: config.DETECT_EVENTS_PER_TASK,
-    settings: { disabled: config.disabledDetectors, chatGuardAgents: config.chatGuardAgents },
+    settings: {
+      disabled: config.disabledDetectors,
+      chatGuardAgents: config.chatGuardAgents,
+      phoneRegions: config.phoneRegions,
+    },
     // Each partition in flight cuts its batch into tasks; the queue holds them all and no more.
     maxQueuedTasks:
       config.DETECT_PARTITIONS_CONCURRENTLY * Math.ceil(config.DETECT_MAX_BATCH_EVENTS / config.DETECT_EVENTS_PER_TASK),

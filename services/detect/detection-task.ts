@@ -25,6 +25,8 @@ export interface DetectionResult {
 export interface WorkerSettings {
   readonly disabled?: readonly string[];
   readonly chatGuardAgents?: readonly string[];
+  /** Validated by the main thread's config (DETECT_PHONE_REGIONS); absent means the library default. */
+  readonly phoneRegions?: readonly string[];
 }
 
 /**

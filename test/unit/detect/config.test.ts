@@ -12,4 +12,12 @@ describe('detect config', () => {
     expect(c.chatGuardAgents).toEqual(['news-bot', 'acme/support-bot']);
     expect(loadDetectConfig({ DETECT_CHAT_GUARD_AGENTS: '*' }).chatGuardAgents).toEqual(['*']);
   });
+  it('validates the phone regions at start-up, naming the variable and the unknown code', () => {
+    expect(loadDetectConfig({}).phoneRegions).toContain('DE');
+    expect(loadDetectConfig({ DETECT_PHONE_REGIONS: 'de, us' }).phoneRegions).toEqual(['DE', 'US']);
+    expect(() => loadDetectConfig({ DETECT_PHONE_REGIONS: 'DE,XX' })).toThrow(/DETECT_PHONE_REGIONS: .*XX/);
+    expect(() => loadDetectConfig({ DETECT_PHONE_REGIONS: ',' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
+  });
 });
