@@ -82,6 +82,10 @@ export function decodeContentEncoding(
   });
   payload.on('error', (err) => gunzip.destroy(err));
   payload.pipe(gunzip);
-  // A corrupt gzip stream errors the returned stream; fastify turns stream errors into a 400 (see server.ts).
+  // A corrupt gzip stream errors the returned stream; fastify turns stream errors into a 400 (see
+  // server.ts). When fastify refuses the request before reading the body (e.g. an unsupported
+  // Content-Type) nobody listens on this stream: without a listener of our own, the inflate error
+  // would be uncaught and kill the process. The request has its answer already; the error is dropped.
+  gunzip.on('error', () => {});
   return inflated;
 }
