@@ -40,6 +40,7 @@ export function connectionError(err: unknown, target: string): DeliveryError {
   const e = err as NodeJS.ErrnoException & { reason?: string };
   const code = e?.code ?? '';
   if (err instanceof DeliveryError) return err;
+  // Native RegExp on trusted text only: Node's own TLS error messages and codes, never agent content.
   if (TLS_CODES.has(code) || /alert|handshake|certificate|ssl/i.test(e?.message ?? '')) {
     return new DeliveryError('SIEM_DESTINATION_TLS_FAILED', `${target}: ${code || 'TLS'} ${e.message}`, {
       retryable: true,

@@ -32,6 +32,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /** The role name for a tenant's analysts: tenant ids may hold `.` and `-`, identifiers may not. */
 export function analystRole(tenantId: string): string {
+  // Tenant ids come from the operator running the generator, not from agent content.
   return `warden_analyst_${tenantId.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 

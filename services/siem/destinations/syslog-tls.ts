@@ -144,5 +144,6 @@ export function syslogDestination(
 export const MTLS_SETTLE_MS = 500;
 
 function isIp(host: string): boolean {
+  // The host comes from the operator's destination config, not from agent content.
   return /^[0-9.]+$/.test(host) || host.includes(':');
 }

@@ -86,6 +86,7 @@ export class KafkaSource {
             : { kind: 'verdict', verdict: value as never };
       } catch (err) {
         if (!isWardenError(err)) throw err;
+        // Trusted text (our own WardenError message), so a native RegExp is fine here.
         const e = new DeliveryError(err.code, err.message.replace(/^[^:]*: /, ''), {
           retryable: false,
           cause: err,
