@@ -52,6 +52,13 @@ const DetectEnv = Type.Object({
     description: 'Prometheus /metrics; 0 = off',
   }),
   METRICS_HOST: Type.String({ default: '127.0.0.1' }),
+  // Fault injection for test/faults (issue 15 (d)): a worker has no hook a test could kill from
+  // outside, so the worker itself exits, as a native crash or an out-of-memory abort would, on a task
+  // holding an event whose content contains this text. Empty (the default) turns it off.
+  DETECT_FAULT_WORKER_EXIT_ON_TEXT: Type.String({
+    default: '',
+    description: 'test/faults only: a worker thread exits on a task with an event whose content contains this text',
+  }),
   VERDICT_LINGER_MS: Type.Integer({
     minimum: 0,
     maximum: 1000,

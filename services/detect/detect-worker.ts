@@ -14,7 +14,14 @@ const chain = buildDetectorChain({
   ...(settings.phoneRegions === undefined ? {} : { phoneRegions: [...settings.phoneRegions] }),
 });
 
+const faultExitOnText = settings.faultExitOnText ?? '';
+
 export default function detect(task: DetectionTask): WireResult {
+  if (faultExitOnText !== '' && task.events.some((e) => e.content?.text.includes(faultExitOnText))) {
+    // Fault injection (test/faults): the thread dies mid-task, as with a native crash. In a worker
+    // thread process.exit ends that thread only; piscina rejects its task and starts a new worker.
+    process.exit(70);
+  }
   const { detections, detectorMicros } = runDetectors(chain, task.events);
   return { detections: detections.map((d, i) => toWorkerReply(d, task.events[i]!)), detectorMicros };
 }

@@ -36,6 +36,7 @@ export async function startDetect(config: DetectConfig, log: Logger): Promise<Ru
       disabled: config.disabledDetectors,
       chatGuardAgents: config.chatGuardAgents,
       phoneRegions: config.phoneRegions,
+      faultExitOnText: config.DETECT_FAULT_WORKER_EXIT_ON_TEXT,
     },
     // Each partition in flight cuts its batch into tasks; the queue holds them all and no more.
     maxQueuedTasks:

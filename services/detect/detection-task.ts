@@ -27,6 +27,8 @@ export interface WorkerSettings {
   readonly chatGuardAgents?: readonly string[];
   /** Validated by the main thread's config (DETECT_PHONE_REGIONS); absent means the library default. */
   readonly phoneRegions?: readonly string[];
+  /** DETECT_FAULT_WORKER_EXIT_ON_TEXT (fault injection for test/faults); absent or empty is off. */
+  readonly faultExitOnText?: string;
 }
 
 /**

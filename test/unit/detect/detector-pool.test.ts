@@ -89,6 +89,28 @@ describe('detector pool', () => {
     }
   });
 
+  it('a worker dying mid-task rejects only its task; the other tasks and the next batch are scanned', async () => {
+    const marker = 'fault-exit-marker-7f3a';
+    const pool = new DetectorPool({
+      threads: 1,
+      eventsPerTask: 5,
+      settings: { disabled: ['injection.ml'], faultExitOnText: marker },
+      maxQueuedTasks: 16,
+    });
+    try {
+      const batch = events(20);
+      batch[7] = makeEvent(`poisonous ${marker} event`);
+      const outcomes = await Promise.allSettled(pool.detectChunks(batch).map((c) => c.result));
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      // piscina started a replacement thread: the pool keeps its size and scans the next batch.
+      const { detections } = await pool.detect(events(10));
+      expect(detections).toHaveLength(10);
+      expect(pool.threads).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('rejects invalid options by name', () => {
     expect(() => new DetectorPool({ threads: 0, eventsPerTask: 1, settings: {}, maxQueuedTasks: 1 })).toThrow(
       /threads/,
