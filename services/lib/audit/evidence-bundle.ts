@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '../clickhouse/client.ts';
 import { WardenError } from '../errors.ts';
@@ -54,11 +54,33 @@ function prepareOutDir(outDir: string): void {
  */
 export function writeBundle(content: BundleContent): Manifest {
   prepareOutDir(content.outDir);
+  const written: string[] = [];
+  try {
+    return writeBundleFiles(content, written);
+  } catch (err) {
+    // A cut bundle (disk full mid-way) must not stay behind looking like one: the directory was
+    // empty before, so everything in it is this bundle's and goes.
+    for (const name of written) rmSync(join(content.outDir, name), { force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    const fix = code === 'ENOSPC' ? 'disk full: free space or pass another --out' : 'check the output directory';
+    throw new WardenError(
+      'EVIDENCE_EXPORT_FAILED',
+      `writing ${content.outDir}: ${(err as Error).message}; nothing of the bundle was kept (${fix})`,
+      { cause: err },
+    );
+  }
+}
+
+function writeBundleFiles(content: BundleContent, written: string[]): Manifest {
   const streams = [...content.streams].sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
   const files: ManifestFile[] = [];
   const counts: Record<string, number> = {};
-  const put = (name: string, text: string, lines: number) => {
+  const write = (name: string, text: string) => {
+    written.push(name);
     writeFileSync(join(content.outDir, name), text);
+  };
+  const put = (name: string, text: string, lines: number) => {
+    write(name, text);
     files.push({ name, sha256: sha256Hex(text), bytes: Buffer.byteLength(text), lines });
   };
   const records = streams.flatMap((s) => [...s.records].sort((a, b) => a.seq - b.seq).map((r) => JSON.stringify(r)));
@@ -95,8 +117,8 @@ export function writeBundle(content: BundleContent): Manifest {
     counts,
   };
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
-  writeFileSync(join(content.outDir, BUNDLE_FILES.manifest), manifestText);
-  writeFileSync(join(content.outDir, BUNDLE_FILES.signature), `${signBytes(content.key, manifestText)}\n`);
+  write(BUNDLE_FILES.manifest, manifestText);
+  write(BUNDLE_FILES.signature, `${signBytes(content.key, manifestText)}\n`);
   return manifest;
 }
 

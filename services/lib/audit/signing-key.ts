@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { WardenError } from '../errors.ts';
@@ -117,8 +117,13 @@ export function loadSigningKey(options: LoadSigningKeyOptions, log?: Logger): Si
         'generated a local audit signing key (WARDEN_ENV=local); production sets AUDIT_SIGNING_KEY_FILE',
       );
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new WardenError('AUDIT_SIGNING_KEY_MISSING', `cannot write ${path}: ${(err as Error).message}`, {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        // wx created the file before the write failed (ENOSPC): an empty or cut key left there would
+        // be read as "the key" by every later start and fail it as invalid, a crash loop.
+        rmSync(path, { force: true });
+        const fix = code === 'ENOSPC' ? ' (disk full: free space in AUDIT_KEYS_DIR or set AUDIT_SIGNING_KEY_FILE)' : '';
+        throw new WardenError('AUDIT_SIGNING_KEY_MISSING', `cannot write ${path}: ${(err as Error).message}${fix}`, {
           cause: err,
         });
       }
