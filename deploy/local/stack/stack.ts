@@ -6,6 +6,7 @@ import { type StackConfig, stackStateFile } from './config.ts';
 import { kafkaComponent } from './kafka.ts';
 import { kafkaClusterComponents } from './kafka-cluster.ts';
 import { registryComponent } from './registry.ts';
+import { withStackLock } from './stack-lock.ts';
 import { portOpen, readPid, runningPid, stopProcess, waitHealthy } from './supervisor.ts';
 
 export type { StackConfig } from './config.ts';
@@ -48,7 +49,11 @@ export interface ComponentStatus {
 }
 
 /** Installs (cached) and starts every component that is not already healthy, in parallel. */
-export async function up(config: StackConfig, log: (line: string) => void): Promise<void> {
+export function up(config: StackConfig, log: (line: string) => void): Promise<void> {
+  return withStackLock(config.home, log, () => upLocked(config, log));
+}
+
+async function upLocked(config: StackConfig, log: (line: string) => void): Promise<void> {
   const started = Date.now();
   refuseOtherShape(config);
   const all = components(config);
@@ -115,7 +120,11 @@ async function upOne(c: Component, config: StackConfig, report: Reporter): Promi
   report(`healthy: ${c.describe()}`);
 }
 
-export async function down(config: StackConfig, log: (line: string) => void): Promise<void> {
+export function down(config: StackConfig, log: (line: string) => void): Promise<void> {
+  return withStackLock(config.home, log, () => downLocked(config, log));
+}
+
+async function downLocked(config: StackConfig, log: (line: string) => void): Promise<void> {
   // Reverse order of dependence does not matter here (no component depends on another), so stop all at once.
   await Promise.all(
     components(config).map(async (c) => {
