@@ -5,6 +5,7 @@ import { type Client, SchemaRegistryClient } from '@confluentinc/schemaregistry/
 import avro from 'avsc';
 import { WardenError } from '../errors.ts';
 import { type TopicKey, topicName } from '../kafka/topics.ts';
+import { checkAvroBounds } from './avro-bounds.ts';
 import { type ContractTopic, subjectFor, TOPIC_SCHEMAS, type TopicValue } from './contracts.ts';
 
 export interface RegistryConnection {
@@ -38,11 +39,16 @@ export async function registerContracts(client: Client, prefix: string): Promise
 }
 
 type Resolver = ReturnType<avro.Type['createResolver']>;
-/** How to read one writer schema id: directly (it is this build's contract) or through a resolver. */
-type Reader = { resolver: Resolver | undefined };
+/**
+ * How to read one writer schema id: directly (it is this build's contract) or through a resolver;
+ * `writer` is the schema the bytes were written with, which the bounds check walks.
+ */
+type Reader = { writer: avro.Type; resolver: Resolver | undefined };
 
 const MAGIC = 0;
 const HEADER_BYTES = 5;
+/** Magic byte and registry id before every Avro body on the topics. */
+export const FRAME_HEADER_BYTES = HEADER_BYTES;
 
 /**
  * One topic's values in the Confluent wire format: magic byte 0, the 4-byte registry id of the
@@ -61,6 +67,7 @@ export class AvroCodec<K extends ContractTopic> {
   readonly subject: string;
   private readonly contract: avro.Type;
   private writerId: Promise<number> | null = null;
+  private knownId: number | null = null;
   private readonly readers = new Map<number, Promise<Reader>>();
 
   constructor(
@@ -77,7 +84,8 @@ export class AvroCodec<K extends ContractTopic> {
     this.writerId ??= this.client
       .getId(this.subject, { schemaType: 'AVRO', schema: TOPIC_SCHEMAS[this.keyOf()] }, false)
       .then((id) => {
-        this.readers.set(id, Promise.resolve({ resolver: undefined }));
+        this.knownId = id;
+        this.readers.set(id, Promise.resolve({ writer: this.contract, resolver: undefined }));
         return id;
       })
       .catch((err: unknown) => {
@@ -89,6 +97,14 @@ export class AvroCodec<K extends ContractTopic> {
         );
       });
     return this.writerId;
+  }
+
+  /**
+   * The registry id of this build's contract once learnt (any encode or decode learns it), else
+   * null. A body framed with it decodes with the contract alone (detect's workers rely on that).
+   */
+  get contractId(): number | null {
+    return this.knownId;
   }
 
   private keyOf(): ContractTopic {
@@ -120,6 +136,8 @@ export class AvroCodec<K extends ContractTopic> {
     const reader = await this.readerFor(id);
     try {
       const body = payload.subarray(HEADER_BYTES);
+      // avsc trusts array/map block counts; a forged one would stall the consumer (avro-bounds.ts).
+      checkAvroBounds(reader.writer, body);
       return this.contract.fromBuffer(body, reader.resolver) as TopicValue[K];
     } catch (err) {
       throw new WardenError('SERDE_DECODE_FAILED', `${this.subject} schema id ${id}: ${(err as Error).message}`, {
@@ -141,7 +159,7 @@ export class AvroCodec<K extends ContractTopic> {
   private async resolveReader(id: number): Promise<Reader> {
     // Learn this build's own id first: records it wrote need no resolver.
     const own = await this.schemaId().catch(() => null);
-    if (own === id) return { resolver: undefined };
+    if (own === id) return { writer: this.contract, resolver: undefined };
     let schema: string;
     try {
       schema = (await this.client.getBySubjectAndId(this.subject, id)).schema;
@@ -151,7 +169,8 @@ export class AvroCodec<K extends ContractTopic> {
       });
     }
     try {
-      return { resolver: this.contract.createResolver(avro.Type.forSchema(JSON.parse(schema) as avro.Schema)) };
+      const writer = avro.Type.forSchema(JSON.parse(schema) as avro.Schema);
+      return { writer, resolver: this.contract.createResolver(writer) };
     } catch (err) {
       throw new WardenError('SERDE_DECODE_FAILED', `${this.subject}: schema id ${id} cannot be read as this contract`, {
         cause: err,

@@ -1,6 +1,8 @@
 import { MockClient } from '@confluentinc/schemaregistry';
+import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FLEET, generateFleet } from '../../../deploy/demo/fleet.ts';
+import { checkAvroBounds, MAX_ZERO_BYTE_ITEMS } from '../../../schemas/runtime/serde/avro-bounds.ts';
 import { topicName } from '../../../services/lib/kafka/topics.ts';
 import { AvroCodec, registerContracts } from '../../../services/lib/serde/avro-codec.ts';
 import { subjectFor, TOPIC_SCHEMAS } from '../../../services/lib/serde/contracts.ts';
@@ -66,5 +68,46 @@ describe('Avro codec', () => {
     const { codec } = await setup();
     const framed = Buffer.from([0, 0, 0, 0x7f, 0x7f, 1, 2]);
     await expect(codec.decode(framed)).rejects.toMatchObject({ code: 'SERDE_DECODE_FAILED' });
+  });
+
+  it('refuses an array block count larger than the bytes left, as SERDE_DECODE_FAILED', async () => {
+    const { client } = await setup();
+    const codec = new AvroCodec(client, '', 'events');
+    const framed = await codec.encode({ ...event(), data_classes: ['ZZZZ'] });
+    // data_classes: block count 1 (zigzag 0x02), string length 4 (0x08), 'ZZZZ', end of blocks (0x00).
+    const block = Buffer.from([0x02, 0x08, 0x5a, 0x5a, 0x5a, 0x5a, 0x00]);
+    const at = framed.indexOf(block);
+    expect(at).toBeGreaterThan(0);
+    // ~2^62 items: avsc alone would loop on it for minutes.
+    const huge = Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+    const poison = Buffer.concat([framed.subarray(0, at), huge, framed.subarray(at + 1)]);
+    await expect(codec.decode(poison)).rejects.toMatchObject({
+      code: 'SERDE_DECODE_FAILED',
+      message: expect.stringMatching(/array block of \d+ items with only \d+ bytes left/),
+    });
+  });
+
+  it('refuses a map block count larger than the bytes left', () => {
+    const map = avro.Type.forSchema({ type: 'map', values: 'string' });
+    const huge = Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x02, 0x61]);
+    expect(() => checkAvroBounds(map, huge)).toThrow(/map block of \d+ items with only 2 bytes left/);
+    expect(() => checkAvroBounds(map, map.toBuffer({ a: 'x', b: 'y' }))).not.toThrow();
+  });
+
+  it('caps arrays of zero-byte items, which no byte count bounds', () => {
+    const nulls = avro.Type.forSchema({ type: 'array', items: 'null' });
+    expect(() => checkAvroBounds(nulls, nulls.toBuffer(Array(10).fill(null)))).not.toThrow();
+    const tooMany = nulls.toBuffer(Array(MAX_ZERO_BYTE_ITEMS + 1).fill(null));
+    expect(() => checkAvroBounds(nulls, tooMany)).toThrow(/zero-byte items/);
+  });
+
+  it('passes every event the demo fleet encodes', async () => {
+    const { client } = await setup();
+    const codec = new AvroCodec(client, '', 'events');
+    const fleet = generateFleet(DEFAULT_FLEET, 1_764_000_000_000);
+    for (let i = 0; i < 200; i++) {
+      const e = fleet.next().value!.event;
+      expect(await codec.decode(await codec.encode(e))).toEqual(e);
+    }
   });
 });
