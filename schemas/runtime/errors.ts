@@ -60,6 +60,7 @@ export const ERROR_CODES = {
   API_FORBIDDEN: { message: "the API key's role may not call this endpoint", statusCode: 403 },
   API_NOT_FOUND: { message: 'no such resource', statusCode: 404 },
   API_INVALID_REQUEST: { message: 'the request does not match the endpoint schema', statusCode: 400 },
+  API_PARAM_TOO_LONG: { message: 'a path parameter is longer than the router accepts', statusCode: 414 },
   API_CONTROL_UNAVAILABLE: {
     message: 'Kafka did not acknowledge the control record in time; retry',
     statusCode: 503,

@@ -51,9 +51,16 @@ export interface ApiDeps {
   maxBodyBytes: number;
 }
 
+/** Longest path parameter (agent id, session id, …) the router accepts; longer ones get 414 API_PARAM_TOO_LONG. */
+export const MAX_PARAM_LENGTH = 100;
+
 /** Builds the fastify app (no listen), so tests can use inject() without a socket. */
 export function buildServer(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
+    maxParamLength: MAX_PARAM_LENGTH,
+    // The router answers these before any hook or error handler runs; without this they would carry
+    // fastify's own FST_ codes instead of the API's error shape.
+    frameworkErrors: (error, request, reply) => sendError(frameworkError(error), request, reply),
     loggerInstance: deps.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.maxBodyBytes,
@@ -94,6 +101,18 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   if (deps.shadow) app.register(shadowRoutes, { shadow: deps.shadow });
   app.register(incidentRoutes, { store: deps.incidents, audit: deps.audit, ...(deps.now ? { now: deps.now } : {}) });
   return app;
+}
+
+/** The router's own refusals (fastify.js: onBadUrl, onMaxParamLength, async constraints) as WardenErrors. */
+function frameworkError(error: FastifyError): WardenError {
+  switch (error.code) {
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new WardenError('API_PARAM_TOO_LONG', `limit ${MAX_PARAM_LENGTH} characters`);
+    case 'FST_ERR_BAD_URL':
+      return new WardenError('API_INVALID_REQUEST', 'the path is not valid percent-encoded UTF-8');
+    default:
+      return new WardenError('API_INTERNAL_ERROR', `router error ${error.code}`, { cause: error });
+  }
 }
 
 export interface ErrorBody {

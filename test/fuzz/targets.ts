@@ -382,11 +382,10 @@ export const SQL_INJECTIONS = [
 ];
 
 /**
- * fastify's router answers a path parameter over maxParamLength (100) with 414 before any handler or
- * error handler runs (it would need `frameworkErrors` in services/api/server.ts to carry an API_ code).
- * A clean 4xx all the same; listed here so any other unmapped code still fails.
+ * fastify codes the API may answer with. None: the router's own refusals (a path parameter over
+ * maxParamLength, a bad URL) go through `frameworkErrors` in services/api/server.ts and carry API_ codes.
  */
-const API_FRAMEWORK_CODES = ['FST_ERR_MAX_PARAM_LENGTH'];
+const API_FRAMEWORK_CODES: readonly string[] = [];
 
 /**
  * Percent-encodes the UTF-8 bytes of a string as a client on the wire would send them; unlike

@@ -113,6 +113,34 @@ describe('governance API access control', () => {
     expect(() => app.get('/v1/unguarded', async () => ({}))).toThrow(/declares no roles/);
   });
 
+  it("answers the router's own refusals in the API's error shape, not with FST_ codes", async () => {
+    const { app } = server();
+    const long = await app.inject({
+      method: 'GET',
+      url: `/v1/agents/${'a'.repeat(101)}`,
+      headers: bearer('warden-dev-admin-key'),
+    });
+    expect(long.statusCode).toBe(414);
+    expect(long.json()).toEqual({
+      code: 'API_PARAM_TOO_LONG',
+      message: 'a path parameter is longer than the router accepts: limit 100 characters',
+      statusCode: 414,
+    });
+    const fits = await app.inject({
+      method: 'GET',
+      url: `/v1/agents/${'a'.repeat(100)}`,
+      headers: bearer('warden-dev-admin-key'),
+    });
+    expect(fits.json()).toMatchObject({ code: 'API_NOT_FOUND' });
+    const badUrl = await app.inject({
+      method: 'GET',
+      url: '/v1/agents/%E0%A4%A',
+      headers: bearer('warden-dev-admin-key'),
+    });
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.json()).toMatchObject({ code: 'API_INVALID_REQUEST', statusCode: 400 });
+  });
+
   it('answers unknown routes with 404 API_NOT_FOUND', async () => {
     const { app } = server();
     const res = await app.inject({ method: 'GET', url: '/v1/nothing', headers: bearer('warden-dev-admin-key') });
