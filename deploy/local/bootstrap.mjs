@@ -33,7 +33,9 @@ if (want !== have) {
     stdio: 'inherit',
     // Build @confluentinc/kafka-javascript against the system's compression/TLS/SASL libraries: its
     // default install downloads prebuilt parts from GitHub, which is not reachable from every machine.
-    env: { ...process.env, CKJS_LINKING: 'dynamic' },
+    // onnxruntime-node's postinstall downloads CUDA libraries from GitHub; its CPU binaries are in the
+    // npm package, and the optional ONNX injection classifier needs only those.
+    env: { ...process.env, CKJS_LINKING: 'dynamic', ONNXRUNTIME_NODE_INSTALL: 'skip' },
   });
   if (npm.status !== 0) {
     console.error(
