@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { Type } from '@sinclair/typebox';
+import { dirname, join, resolve } from 'node:path';
+import { type Static, Type } from '@sinclair/typebox';
 import { DetectorConfigError, resolveDetectorConfig } from '../../detectors/index.ts';
 import { DEFAULT_PHONE_REGIONS } from '../../detectors/pii/phone-regions.ts';
 import { ConnectionEnv } from '../lib/connections.ts';
 import { readEnv, splitList } from '../lib/env-config.ts';
 import { WardenError } from '../lib/errors.ts';
+import type { OnnxInjectionSettings } from './onnx-injection-stage.ts';
 
 const DetectEnv = Type.Object({
   ...ConnectionEnv,
@@ -36,6 +38,42 @@ const DetectEnv = Type.Object({
     default: 'none',
     description:
       'comma-separated agent_id, tenant_id/agent_id or * whose user prompts the chat guard scores (purpose-bound chat assistants); `none` for no agent',
+  }),
+  // A local ONNX text classifier (Prompt Guard / PIGuard class) in place of the built-in injection
+  // classifier; detectors/injection/README.md "Plugging in a transformer classifier". Empty = off.
+  DETECT_INJECTION_ONNX_MODEL: Type.String({
+    default: '',
+    description:
+      'path of a local ONNX sequence classifier (input_ids, attention_mask → logits); empty = built-in classifier only',
+  }),
+  DETECT_INJECTION_ONNX_TOKENIZER: Type.String({
+    default: '',
+    description: "path of the model's Hugging Face tokenizer.json; empty = tokenizer.json beside the model",
+  }),
+  DETECT_INJECTION_ONNX_LABEL: Type.Integer({
+    minimum: 0,
+    maximum: 255,
+    default: 1,
+    description: 'index of the injection label in the logits (Prompt Guard 2 and PIGuard: 1)',
+  }),
+  DETECT_INJECTION_ONNX_THRESHOLD: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 0.5,
+    description: 'softmax probability of the injection label from which an injection.ml finding is raised',
+  }),
+  DETECT_INJECTION_ONNX_MAX_TOKENS: Type.Integer({ minimum: 8, maximum: 8192, default: 512 }),
+  DETECT_INJECTION_ONNX_BUDGET_MS: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 10_000,
+    default: 20,
+    description: 'model time per event of a task; a task that overruns n x this falls back to the built-in classifier',
+  }),
+  DETECT_INJECTION_ONNX_BATCH_SIZE: Type.Integer({
+    minimum: 1,
+    maximum: 1024,
+    default: 16,
+    description: 'texts per ONNX run',
   }),
   DETECT_FROM_BEGINNING: Type.Boolean({ default: true }),
   DETECT_BASELINE_LOOKBACK_DAYS: Type.Integer({
@@ -76,6 +114,27 @@ export function loadDetectConfig(env: NodeJS.ProcessEnv = process.env) {
     disabledDetectors: splitList(values.DETECT_DISABLED_DETECTORS).filter((d) => d !== 'none'),
     chatGuardAgents: splitList(values.DETECT_CHAT_GUARD_AGENTS).filter((a) => a !== 'none'),
     phoneRegions: phoneRegions(values.DETECT_PHONE_REGIONS),
+    injectionOnnx: injectionOnnx(values),
+  });
+}
+
+/**
+ * The ONNX classifier's worker settings, or undefined when none is configured. The files are not
+ * checked here: a missing or broken model makes the workers fall back with a warning (and count it
+ * in detect_injection_onnx_fallbacks_total) rather than keep detect from starting.
+ */
+function injectionOnnx(values: Static<typeof DetectEnv>): OnnxInjectionSettings | undefined {
+  const model = values.DETECT_INJECTION_ONNX_MODEL.trim();
+  if (model === '') return undefined;
+  const tokenizer = values.DETECT_INJECTION_ONNX_TOKENIZER.trim();
+  return Object.freeze({
+    modelPath: resolve(model),
+    tokenizerPath: resolve(tokenizer === '' ? join(dirname(model), 'tokenizer.json') : tokenizer),
+    injectionLabel: values.DETECT_INJECTION_ONNX_LABEL,
+    threshold: values.DETECT_INJECTION_ONNX_THRESHOLD,
+    maxTokens: values.DETECT_INJECTION_ONNX_MAX_TOKENS,
+    budgetMsPerEvent: values.DETECT_INJECTION_ONNX_BUDGET_MS,
+    batchSize: values.DETECT_INJECTION_ONNX_BATCH_SIZE,
   });
 }
 
