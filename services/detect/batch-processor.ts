@@ -8,10 +8,10 @@ import { commitBatch, KAFKA_CALL_DEADLINE_MS } from '../lib/kafka/commit-batch.t
 import { type DeadLetter, deadLetterOf, sendDeadLetters } from '../lib/kafka/dead-letter.ts';
 import { topicName } from '../lib/kafka/topics.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { AvroCodec } from '../lib/serde/avro-codec.ts';
+import { type AvroCodec, FRAME_HEADER_BYTES } from '../lib/serde/avro-codec.ts';
 import { AgentGovernor } from './agent-governor.ts';
 import type { BaselineLoader } from './baseline-loader.ts';
-import type { EventDetection } from './detection-task.ts';
+import type { EventDetection, HandOff } from './detection-task.ts';
 import type { DetectorPool } from './detector-pool.ts';
 import type { DetectStats } from './stats.ts';
 import { buildVerdict } from './verdict.ts';
@@ -97,10 +97,16 @@ export function batchProcessor(deps: ProcessorDeps) {
   return async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const events: AgentEvent[] = [];
+    const handOffs: HandOff[] = [];
     const letters: DeadLetter[] = [];
     for (const m of batch.messages) {
       try {
-        events.push(await deps.codecs.events.decode(m.value));
+        const event = await deps.codecs.events.decode(m.value);
+        events.push(event);
+        // Decoded, so framed and known good; workers get the bytes when they are this build's contract.
+        const own = deps.codecs.events.contractId;
+        const body = own !== null && m.value!.readUInt32BE(1) === own ? m.value!.subarray(FRAME_HEADER_BYTES) : null;
+        handOffs.push({ event, body });
       } catch (err) {
         if (!isWardenError(err)) throw err;
         letters.push(deadLetterOf(err, batch, m));
@@ -111,7 +117,7 @@ export function batchProcessor(deps: ProcessorDeps) {
     continuityCheck(batch.partition, BigInt(batch.firstOffset() ?? batch.lastOffset()));
     const governor = governorFor(batch.partition);
     // Scanning starts before the warm-up's ClickHouse reads, which overlap with it.
-    const chunks = deps.pool.detectChunks(events);
+    const chunks = deps.pool.detectChunks(handOffs);
     await warmUp(governor, events);
     const sends: Promise<unknown>[] = [];
     let findingCount = 0;
@@ -123,6 +129,7 @@ export function batchProcessor(deps: ProcessorDeps) {
         const result = await chunk.result;
         detections = result.detections;
         for (const [id, us] of Object.entries(result.detectorMicros)) deps.stats.addDetectorMicros(id, us);
+        for (const [why, n] of Object.entries(result.onnxFallbacks ?? {})) deps.stats.addOnnxFallbacks(why, n);
       } catch (err) {
         // A worker died mid-task: every event of the task still gets a verdict, decided by fail_mode.
         deps.log.error({ err, code: 'DETECT_WORKER_FAILED', events: chunk.events.length }, 'detector pool failed');

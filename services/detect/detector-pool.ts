@@ -2,7 +2,15 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { AgentEvent } from '../../schemas/generated/index.ts';
-import { type DetectionResult, fromWorker, type WireResult, type WorkerSettings } from './detection-task.ts';
+import {
+  type DetectionResult,
+  EVENT_CONTRACT,
+  fromWorker,
+  type HandOff,
+  packTask,
+  type WireResult,
+  type WorkerSettings,
+} from './detection-task.ts';
 
 const WORKER = fileURLToPath(new URL('./detect-worker-entry.mjs', import.meta.url));
 
@@ -51,13 +59,18 @@ export class DetectorPool {
    * The batch cut into tasks, one promise per task in offset order: the caller can act on the
    * first events (produce their verdicts) while later tasks are still being scanned.
    */
-  detectChunks(events: AgentEvent[]): { readonly events: AgentEvent[]; readonly result: Promise<DetectionResult> }[] {
+  detectChunks(
+    items: readonly HandOff[],
+  ): { readonly events: AgentEvent[]; readonly result: Promise<DetectionResult> }[] {
     const chunks = [];
-    for (let i = 0; i < events.length; i += this.eventsPerTask) {
-      const slice = events.slice(i, i + this.eventsPerTask);
-      const result = (this.pool.run({ events: slice }) as Promise<WireResult>).then((r) => ({
+    for (let i = 0; i < items.length; i += this.eventsPerTask) {
+      const part = items.slice(i, i + this.eventsPerTask);
+      const slice = part.map((it) => it.event);
+      const { task, transfer } = packTask(part);
+      const result = (this.pool.run(task, { transferList: [transfer] }) as Promise<WireResult>).then((r) => ({
         detections: r.detections.map((d, j) => fromWorker(d, slice[j]!)),
         detectorMicros: r.detectorMicros,
+        ...(r.onnxFallbacks ? { onnxFallbacks: r.onnxFallbacks } : {}),
       }));
       // Awaited in order by the caller; an earlier chunk's failure must not leave this one unhandled.
       result.catch(() => undefined);
@@ -66,13 +79,17 @@ export class DetectorPool {
     return chunks;
   }
 
-  async detect(events: AgentEvent[]): Promise<DetectionResult> {
-    const parts = await Promise.all(this.detectChunks(events).map((c) => c.result));
+  /** The same for events held as objects (tests, tools): encoded here, so they travel as bytes too. */
+  async detect(events: readonly AgentEvent[]): Promise<DetectionResult> {
+    const items = events.map((event) => ({ event, body: EVENT_CONTRACT.toBuffer(event) }));
+    const parts = await Promise.all(this.detectChunks(items).map((c) => c.result));
     const detectorMicros: Record<string, number> = {};
+    const onnxFallbacks: Record<string, number> = {};
     for (const p of parts) {
       for (const [id, us] of Object.entries(p.detectorMicros)) detectorMicros[id] = (detectorMicros[id] ?? 0) + us;
+      for (const [why, n] of Object.entries(p.onnxFallbacks ?? {})) onnxFallbacks[why] = (onnxFallbacks[why] ?? 0) + n;
     }
-    return { detections: parts.flatMap((p) => p.detections), detectorMicros };
+    return { detections: parts.flatMap((p) => p.detections), detectorMicros, onnxFallbacks };
   }
 
   get threads(): number {

@@ -16,6 +16,8 @@ export class DetectStats {
   partitionStateResets = 0;
   readonly actions: Partial<Record<Action, number>> = {};
   readonly detectorMicros: Record<string, number> = {};
+  /** Events the ONNX injection classifier handed to the built-in one, by reason (onnx-injection-stage.ts). */
+  readonly onnxFallbacks: Record<string, number> = {};
   readonly registry = new Registry();
   readonly batchSeconds = new Histogram({
     name: 'detect_batch_duration_seconds',
@@ -61,10 +63,24 @@ export class DetectStats {
         for (const [detector, us] of Object.entries(stats.detectorMicros)) this.inc({ detector }, us / 1e6);
       },
     });
+    new Counter({
+      name: 'detect_injection_onnx_fallbacks_total',
+      help: 'Events judged by the built-in injection classifier because the ONNX one was unavailable, overran its budget, was busy or failed',
+      labelNames: ['reason'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [reason, n] of Object.entries(stats.onnxFallbacks)) this.inc({ reason }, n);
+      },
+    });
   }
 
   countAction(a: Action): void {
     this.actions[a] = (this.actions[a] ?? 0) + 1;
+  }
+
+  addOnnxFallbacks(reason: string, n: number): void {
+    this.onnxFallbacks[reason] = (this.onnxFallbacks[reason] ?? 0) + n;
   }
 
   addDetectorMicros(id: string, us: number): void {

@@ -5,6 +5,7 @@ import { buildDetectorChain } from '../../../detectors/index.ts';
 import type { AgentEvent } from '../../../schemas/generated/index.ts';
 import type { BaselineLoader } from '../../../services/detect/baseline-loader.ts';
 import { batchProcessor, type ProcessorDeps } from '../../../services/detect/batch-processor.ts';
+import type { HandOff } from '../../../services/detect/detection-task.ts';
 import type { DetectorPool } from '../../../services/detect/detector-pool.ts';
 import { runDetectors } from '../../../services/detect/detector-runner.ts';
 import { DetectStats } from '../../../services/detect/stats.ts';
@@ -29,11 +30,14 @@ function harness() {
     },
     producer: { sendBatch: async () => [], send: async () => [] },
     pool: {
-      detectChunks: (events: AgentEvent[]) => [{ events, result: Promise.resolve(runDetectors(chain, events)) }],
+      detectChunks: (items: HandOff[]) => {
+        const events = items.map((it) => it.event);
+        return [{ events, result: Promise.resolve(runDetectors(chain, events)) }];
+      },
     } as unknown as DetectorPool,
     control: new ControlState(),
     codecs: {
-      events: { decode: async (v: Buffer) => byValue.get(v.toString())! },
+      events: { decode: async (v: Buffer) => byValue.get(v.toString())!, contractId: null },
       verdicts: { topic: 'verdicts', encode: async () => Buffer.from('v') },
       findings: { topic: 'findings', encode: async () => Buffer.from('f') },
     },

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FLEET, generateFleet } from '../../../deploy/demo/fleet.ts';
+import { EVENT_CONTRACT } from '../../../services/detect/detection-task.ts';
 import { DetectorPool } from '../../../services/detect/detector-pool.ts';
 import { makeEvent } from '../detectors/event.ts';
 
@@ -100,7 +101,9 @@ describe('detector pool', () => {
     try {
       const batch = events(20);
       batch[7] = makeEvent(`poisonous ${marker} event`);
-      const outcomes = await Promise.allSettled(pool.detectChunks(batch).map((c) => c.result));
+      const outcomes = await Promise.allSettled(
+        pool.detectChunks(batch.map((event) => ({ event, body: EVENT_CONTRACT.toBuffer(event) }))).map((c) => c.result),
+      );
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
       // piscina started a replacement thread: the pool keeps its size and scans the next batch.
       const { detections } = await pool.detect(events(10));
