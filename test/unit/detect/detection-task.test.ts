@@ -44,7 +44,7 @@ describe('detection task hand-off', () => {
       const batch = events(12);
       const asBytes = batch.map((event) => ({ event, body: EVENT_CONTRACT.toBuffer(event) }));
       const asObjects = batch.map((event) => ({ event, body: null }));
-      const mixed = batch.map((event, i) => (i % 2 ? asBytes[i]! : asObjects[i]!));
+      const mixed = batch.map((_event, i) => (i % 2 ? asBytes[i]! : asObjects[i]!));
       const run = async (items: readonly HandOff[]) =>
         (await Promise.all(pool.detectChunks(items).map((c) => c.result))).flatMap((r) => r.detections);
       const [a, b, c] = [await run(asBytes), await run(asObjects), await run(mixed)];
