@@ -24,7 +24,12 @@ export interface ReconcileRow {
   replayed: number;
   /** Acknowledged events without a row: must be 0. */
   lost: number;
+  /** Rows of events this stream never sent: must be 0. */
+  neverSent: number;
 }
+
+/** The local dev keys of ingest (WARDEN_ENV=local), one per tenant of the demo fleet. */
+const DEV_KEYS: Readonly<Record<string, string>> = { acme: 'warden-dev-key', globex: 'warden-dev-key-globex' };
 
 /**
  * Generated load for the fault and scale tests: the demo fleet's events, produced straight to the
@@ -41,11 +46,15 @@ export class LoadStream {
   readonly sent = new Set<string>();
   readonly acknowledged = new Set<string>();
   sendErrors = 0;
+  /** HTTP requests to ingest waiting for an answer (a test kills ingest while one is in flight). */
+  inFlight = 0;
   private producer: Producer | null = null;
   private readonly fleet;
   private codec!: AvroCodec<'events'>;
   private steady: Promise<void> | null = null;
   private stopSteady = false;
+  /** Set: events go through ingest's HTTP API (acknowledged = a 2xx answer) instead of to Kafka. */
+  private ingestUrl: string | null = null;
 
   constructor(name: string, seed: number, stackEnv: NodeJS.ProcessEnv, overrides: NodeJS.ProcessEnv = {}) {
     const isolated = isolatedEnv(name);
@@ -77,8 +86,50 @@ export class LoadStream {
     await this.ch?.close();
   }
 
+  /**
+   * From now on events go through `url`/v1/events (null: straight to Kafka again). An event counts as
+   * acknowledged only when its request got a 2xx; a request without an answer (ingest killed while
+   * it was in flight) may or may not have reached Kafka, so its events are sent, not acknowledged.
+   */
+  viaIngest(url: string | null): void {
+    this.ingestUrl = url;
+  }
+
+  private async postToIngest(events: AgentEvent[]): Promise<boolean> {
+    let ok = true;
+    for (const [tenant, key] of Object.entries(DEV_KEYS)) {
+      const mine = events.filter((e) => e.tenant_id === tenant);
+      if (mine.length === 0) continue;
+      for (const e of mine) this.sent.add(e.event_id);
+      this.inFlight++;
+      try {
+        const res = await fetch(`${this.ingestUrl}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify(mine),
+          signal: AbortSignal.timeout(20_000),
+        });
+        await res.arrayBuffer();
+        if (res.ok) for (const e of mine) this.acknowledged.add(e.event_id);
+        else {
+          this.sendErrors++;
+          ok = false;
+        }
+      } catch {
+        this.sendErrors++;
+        ok = false;
+      } finally {
+        this.inFlight--;
+      }
+    }
+    return ok;
+  }
+
   /** Produces the fleet's next `n` events; a failed send is counted, and the next call reconnects. */
   async produce(n: number): Promise<boolean> {
+    if (this.ingestUrl !== null) {
+      return this.postToIngest(Array.from({ length: n }, () => this.fleet.next().value!.event));
+    }
     const messages = [];
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
@@ -109,8 +160,14 @@ export class LoadStream {
     }
   }
 
+  /** The fleet's next `n` events, not sent (for a scripted variant of the generated load). */
+  nextEvents(n: number): AgentEvent[] {
+    return Array.from({ length: n }, () => this.fleet.next().value!.event);
+  }
+
   /** Produces given events (a scripted scenario beside the generated load); false when the send failed. */
   async produceEvents(events: readonly AgentEvent[]): Promise<boolean> {
+    if (this.ingestUrl !== null) return this.postToIngest([...events]);
     const messages = [];
     for (const event of events) {
       this.sent.add(event.event_id);
@@ -158,7 +215,7 @@ export class LoadStream {
     await waitForGroupCaughtUp(
       createKafka(this.pc, this.log, 'lag'),
       this.env.SINK_GROUP_ID,
-      [topicName(prefix, 'events'), topicName(prefix, 'verdicts')],
+      [topicName(prefix, 'events'), topicName(prefix, 'findings'), topicName(prefix, 'verdicts')],
       timeoutMs,
     );
   }
@@ -183,6 +240,8 @@ export class LoadStream {
       );
       let storedAcked = 0;
       for (const id of this.acknowledged) if (ids.has(id)) storedAcked++;
+      let neverSent = 0;
+      for (const id of ids) if (!this.sent.has(id)) neverSent++;
       const finalRows = await this.count(`SELECT count() AS n FROM ${table} FINAL`);
       const rawRows = await this.count(`SELECT count() AS n FROM ${table}`);
       rows.push({
@@ -193,6 +252,7 @@ export class LoadStream {
         duplicates: finalRows - ids.size,
         replayed: rawRows - ids.size,
         lost: this.acknowledged.size - storedAcked,
+        neverSent,
       });
     }
     return rows;
@@ -206,7 +266,7 @@ function isolatedOnly(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 export function formatReconcile(rows: ReconcileRow[]): string {
-  const cols = ['table', 'sent', 'acknowledged', 'stored', 'duplicates', 'replayed', 'lost'] as const;
+  const cols = ['table', 'sent', 'acknowledged', 'stored', 'duplicates', 'replayed', 'lost', 'neverSent'] as const;
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(width[i]!)).join('  ');
   return [line([...cols]), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n');

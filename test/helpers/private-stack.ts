@@ -51,9 +51,11 @@ export class PrivateStack {
   }
 
   /** FAULTS_KEEP_STACK=1 leaves it running (and its folder) to look at after a failure. */
-  async destroy(): Promise<void> {
+  async destroy(beforeRemove: () => void = () => undefined): Promise<void> {
     if (process.env.FAULTS_KEEP_STACK === '1') return;
     await down(this.config, () => undefined);
+    // E.g. unmount a file system a test mounted inside the folder.
+    beforeRemove();
     rmSync(this.home, { recursive: true, force: true });
   }
 }
