@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   INGEST_INVALID_EVENT: { message: 'event does not match the AgentEvent contract', statusCode: 400 },
   INGEST_SPAN_UNMAPPABLE: { message: 'a GenAI span cannot be mapped to an AgentEvent', statusCode: 400 },
   INGEST_OVERLOADED: { message: 'too many bytes in flight to Kafka; retry later', statusCode: 429 },
+  INGEST_SATURATED: { message: 'ingest is saturated; retry later', statusCode: 503 },
   INGEST_KAFKA_UNAVAILABLE: { message: 'Kafka did not acknowledge the events in time; retry later', statusCode: 503 },
   INGEST_ROUTE_NOT_FOUND: { message: 'no such route', statusCode: 404 },
   INGEST_INTERNAL_ERROR: { message: 'unexpected error in the ingest service', statusCode: 500 },

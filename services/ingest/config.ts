@@ -35,6 +35,27 @@ const IngestEnv = Type.Object({
     default: 10_000,
     description: 'How long a request waits for Kafka acks before 503',
   }),
+  INGEST_MAX_IN_FLIGHT_REQUESTS: Type.Integer({
+    minimum: 0,
+    default: 256,
+    description: 'Requests handled at once above which new ones get 503 INGEST_SATURATED (0: no cap)',
+  }),
+  INGEST_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({
+    minimum: 0,
+    default: 200,
+    description: 'Sampled mean event-loop delay above which new requests get 503 INGEST_SATURATED (0: off)',
+  }),
+  INGEST_MAX_EVENT_LOOP_UTILIZATION: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 0,
+    description: 'Sampled event-loop utilisation (0-1) above which new requests get 503 (0: off)',
+  }),
+  INGEST_PRESSURE_SAMPLE_INTERVAL_MS: Type.Integer({
+    minimum: 10,
+    default: 250,
+    description: 'How often event-loop delay and utilisation are sampled for load shedding',
+  }),
   INGEST_RETRY_AFTER_SECONDS: Type.Integer({ minimum: 1, default: 5, description: 'Retry-After on 503' }),
   INGEST_READY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 2000, description: 'Registry probe of /readyz' }),
   INGEST_TLS_CERT_FILE: Type.Optional(Type.String({ description: 'PEM server certificate (chain): serve HTTPS' })),

@@ -70,6 +70,12 @@ export async function startIngest(config: IngestConfig, log: Logger): Promise<Ru
     maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
     maxEventsPerRequest: config.INGEST_MAX_EVENTS_PER_REQUEST,
     retryAfterSeconds: config.INGEST_RETRY_AFTER_SECONDS,
+    shedding: {
+      maxInFlightRequests: config.INGEST_MAX_IN_FLIGHT_REQUESTS,
+      maxEventLoopDelayMs: config.INGEST_MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: config.INGEST_MAX_EVENT_LOOP_UTILIZATION,
+      sampleIntervalMs: config.INGEST_PRESSURE_SAMPLE_INTERVAL_MS,
+    },
     tls: config.tls,
   });
   await app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT });

@@ -31,6 +31,12 @@ export class IngestMetrics {
     labelNames: ['code'] as const,
     registers: [this.registry],
   });
+  readonly shedRequests = new Counter({
+    name: 'ingest_shed_requests_total',
+    help: 'Requests refused with 503 INGEST_SATURATED before their body was read, by what was saturated',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly spansSkipped = new Counter({
     name: 'ingest_otlp_spans_skipped_total',
     help: 'OTLP spans without gen_ai.* attributes (not agent actions), skipped',

@@ -13,6 +13,7 @@ import { decodeContentEncoding, mediaTypeOf } from './body-parsing.ts';
 import type { IngestTls } from './config.ts';
 import type { EventPublisher } from './event-publisher.ts';
 import { type EventValidator, InvalidEventsError } from './event-validation.ts';
+import { type LoadSheddingOptions, registerLoadShedding } from './load-shedding.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { encodeRpcStatus } from './otlp-protobuf.ts';
 import { eventsRoute } from './routes/events.ts';
@@ -36,6 +37,8 @@ export interface ServerDeps {
   maxBodyBytes: number;
   maxEventsPerRequest: number;
   retryAfterSeconds: number;
+  /** 503 INGEST_SATURATED when the process is saturated (load-shedding.ts); absent: never shed. */
+  shedding?: LoadSheddingOptions;
   /** HTTPS (and mTLS when `clientCa` is set); plain HTTP when absent. */
   tls?: IngestTls | null;
 }
@@ -80,6 +83,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.addHook('preParsing', async (request, _reply, payload) =>
     decodeContentEncoding(request.headers['content-encoding'] as string | undefined, payload),
   );
+
+  if (deps.shedding) registerLoadShedding(app, deps.shedding, deps.metrics);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
