@@ -16,7 +16,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -25,6 +24,7 @@ import { topicName } from '../services/lib/kafka/topics.ts';
 import { createLogger } from '../services/lib/logger.ts';
 import { loadProvisionConfig } from '../services/provision/config.ts';
 import { provision } from '../services/provision/provision.ts';
+import { freePort } from '../test/helpers/free-port.ts';
 import { formatMachine, machineInfo } from './lib/machine.ts';
 import { summariseLatencies } from './lib/percentile.ts';
 import { formatTable } from './lib/table.ts';
@@ -89,14 +89,6 @@ function requestBody(seq: number): string {
   );
 }
 const bodies = Array.from({ length: 16 }, (_, i) => requestBody(i));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startIngest(port: number): Promise<ChildProcess> {
   // node itself (no wrapper), so the pid is the process whose memory is measured.

@@ -11,7 +11,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -20,6 +19,7 @@ import { topicName } from '../services/lib/kafka/topics.ts';
 import { createLogger } from '../services/lib/logger.ts';
 import { loadProvisionConfig } from '../services/provision/config.ts';
 import { provision } from '../services/provision/provision.ts';
+import { freePort } from '../test/helpers/free-port.ts';
 import { formatMachine, machineInfo } from './lib/machine.ts';
 import { summariseLatencies } from './lib/percentile.ts';
 import { formatTable } from './lib/table.ts';
@@ -64,14 +64,6 @@ function requestBody(seq: number): string {
     usage: { input_tokens: 100, output_tokens: 20, cost_usd: 0.001 },
   }));
   return JSON.stringify(events);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function startService(port: number): Promise<ChildProcess> {

@@ -1,6 +1,5 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, readPid, stopProcess } from '../../deploy/local/stack/supervisor.ts';
 import { writeBundle } from '../../services/lib/audit/evidence-bundle.ts';
 import { loadSigningKey } from '../../services/lib/audit/signing-key.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { formatReconcile, LoadStream } from '../helpers/load-stream.ts';
 import { pollUntil } from '../helpers/poll.ts';
 import { PrivateStack } from '../helpers/private-stack.ts';
@@ -100,16 +100,6 @@ async function underLoad(label: string, fault: () => Promise<void>): Promise<voi
     expect(r.duplicates, `${label}: ${r.table}: rows twice after FINAL`).toBe(0);
     expect(r.neverSent, `${label}: ${r.table}: rows of events never sent`).toBe(0);
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 function tryMountTmpfs(dir: string, sizeMb: number): boolean {

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,22 +9,13 @@ import type { Rsyslog } from '../../deploy/local/rsyslog.ts';
 import { rsyslogInstalled, startLocalSiemReceiver } from '../../deploy/local/rsyslog.ts';
 import { createLogger } from '../../services/lib/logger.ts';
 import type { SiemStatus } from '../../services/siem/metrics.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { pollUntil } from '../helpers/poll.ts';
 import { killed, startServiceProcess } from '../helpers/service-process.ts';
 import { allCommitted, siemStack, testFinding } from '../helpers/siem-stack.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const log = createLogger('test', { level: 'silent' });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 function ids(rsyslog: Rsyslog, run: string): Set<string> {
   const out = new Set<string>();
