@@ -57,7 +57,7 @@ export const MAX_PARAM_LENGTH = 100;
 /** Builds the fastify app (no listen), so tests can use inject() without a socket. */
 export function buildServer(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // The router answers these before any hook or error handler runs; without this they would carry
     // fastify's own FST_ codes instead of the API's error shape.
     frameworkErrors: (error, request, reply) => sendError(frameworkError(error), request, reply),
