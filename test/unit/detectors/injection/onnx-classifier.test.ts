@@ -7,6 +7,7 @@ import { loadOnnxClassifier, OnnxLoadError, softmaxAt } from '../../../../detect
 
 const FIXTURE = fileURLToPath(new URL('../../../fixtures/detectors/injection/onnx/', import.meta.url));
 const MODEL = join(FIXTURE, 'tiny-injection.onnx');
+const BERT_MODEL = join(FIXTURE, 'tiny-injection-bert.onnx');
 const TOKENIZER = join(FIXTURE, 'tokenizer.json');
 const opts = { modelPath: MODEL, tokenizerPath: TOKENIZER, injectionLabel: 1, maxTokens: 64 };
 
@@ -86,6 +87,51 @@ describe('onnx injection classifier (tiny fixture model)', () => {
     expect(await reason(loadOnnxClassifier({ ...opts, tokenizerPath: badTokenizer }))).toBe('tokenizer_invalid');
     copyFileSync(MODEL, join(dir, 'ok.onnx'));
     expect(await reason(loadOnnxClassifier({ ...opts, modelPath: join(dir, 'ok.onnx') }))).toBe('loaded');
+  });
+
+  it('feeds token_type_ids as one segment (zeros) to a model that declares them, scoring as the 2-input model', async () => {
+    const plain = await loadOnnxClassifier(opts);
+    const bert = await loadOnnxClassifier({ ...opts, modelPath: BERT_MODEL });
+    try {
+      expect(bert.inputNames).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
+      expect(bert.version).toMatch(/^onnx:tiny-injection-bert\.onnx@[0-9a-f]{12}$/);
+      const texts = [...ATTACKS, ...BENIGN, 'short'];
+      const [expected, actual] = await Promise.all([plain.score(texts), bert.score(texts)]);
+      // The fixture's segment-0 embedding is zero and its segment-1 embedding is not: equal scores
+      // mean every position, padding included, was fed segment 0.
+      actual.forEach((s, i) => {
+        expect(s.probability).toBeCloseTo(expected[i]!.probability, 5);
+        expect(s.tokens).toBe(expected[i]!.tokens);
+      });
+      for (const s of actual.slice(0, 2)) expect(s.probability).toBeGreaterThan(0.5);
+      for (const s of actual.slice(2, 4)) expect(s.probability).toBeLessThan(0.5);
+    } finally {
+      await Promise.all([plain.release(), bert.release()]);
+    }
+  });
+
+  it('the 3-input fixture really reads token_type_ids: a second segment changes its score', async () => {
+    // Guards the test above: were token types ignored by the graph, equal scores would prove nothing.
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(BERT_MODEL);
+    try {
+      const ids = new BigInt64Array([2n, 100n, 200n, 3n]);
+      const ones = new BigInt64Array(4).fill(1n);
+      const run = async (types: BigInt64Array) => {
+        const out = await session.run({
+          input_ids: new ort.Tensor('int64', ids, [1, 4]),
+          attention_mask: new ort.Tensor('int64', ones, [1, 4]),
+          token_type_ids: new ort.Tensor('int64', types, [1, 4]),
+        });
+        const logits = out['logits']!.data as Float32Array;
+        return softmaxAt(logits, 0, 2, 1);
+      };
+      const oneSegment = await run(new BigInt64Array(4));
+      const twoSegments = await run(ones);
+      expect(twoSegments).toBeGreaterThan(oneSegment + 0.1);
+    } finally {
+      await session.release();
+    }
   });
 
   it('softmax picks the label and does not overflow on large logits', () => {
