@@ -120,13 +120,21 @@ export function loadDetectConfig(env: NodeJS.ProcessEnv = process.env) {
 
 /**
  * The ONNX classifier's worker settings, or undefined when none is configured. The files are not
- * checked here: a missing or broken model makes the workers fall back with a warning (and count it
- * in detect_injection_onnx_fallbacks_total) rather than keep detect from starting.
+ * checked here: a missing or broken model makes the workers fall back with a warning that names the
+ * variable to fix (and count it in detect_injection_onnx_fallbacks_total) rather than keep detect
+ * from starting. A tokenizer without a model is refused: it can only mean the model was forgotten,
+ * and ignoring it would leave the operator believing the ONNX classifier runs.
  */
 function injectionOnnx(values: Static<typeof DetectEnv>): OnnxInjectionSettings | undefined {
   const model = values.DETECT_INJECTION_ONNX_MODEL.trim();
-  if (model === '') return undefined;
   const tokenizer = values.DETECT_INJECTION_ONNX_TOKENIZER.trim();
+  if (model === '' && tokenizer !== '') {
+    throw new WardenError(
+      'CONFIG_INVALID',
+      '\n  - DETECT_INJECTION_ONNX_TOKENIZER: set, but DETECT_INJECTION_ONNX_MODEL is empty; set DETECT_INJECTION_ONNX_MODEL to the ONNX model file to use the ONNX classifier, or unset DETECT_INJECTION_ONNX_TOKENIZER',
+    );
+  }
+  if (model === '') return undefined;
   return Object.freeze({
     modelPath: resolve(model),
     tokenizerPath: resolve(tokenizer === '' ? join(dirname(model), 'tokenizer.json') : tokenizer),

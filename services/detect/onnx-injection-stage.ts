@@ -57,6 +57,15 @@ function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
+// What the operator changes for each load failure: the one log line they see must say which variable.
+const UNSET = 'or unset DETECT_INJECTION_ONNX_MODEL to run the built-in classifier only';
+const LOAD_FIXES: Record<OnnxLoadError['reason'], string> = {
+  runtime_missing: `install onnxruntime-node for this platform (npm run setup), ${UNSET}`,
+  model_missing: `point DETECT_INJECTION_ONNX_MODEL and DETECT_INJECTION_ONNX_TOKENIZER (default: tokenizer.json beside the model) at readable files, ${UNSET}`,
+  model_invalid: `DETECT_INJECTION_ONNX_MODEL must name an ONNX sequence classifier with inputs input_ids and attention_mask, ${UNSET}`,
+  tokenizer_invalid: `DETECT_INJECTION_ONNX_TOKENIZER must name the model's Hugging Face tokenizer.json, ${UNSET}`,
+};
+
 /**
  * The ONNX injection classifier of one worker thread. ONNX Runtime's run is asynchronous, so it
  * cannot be a synchronous Detector: the worker runs the synchronous chain without `injection.ml`,
@@ -89,8 +98,14 @@ export function createOnnxStage(settings: OnnxInjectionSettings, cfg: DetectorCo
       (err: unknown) => {
         const reason = err instanceof OnnxLoadError ? err.reason : 'model_invalid';
         deps.log.warn(
-          { err, code: 'DETECT_ONNX_UNAVAILABLE', reason, model: settings.modelPath },
-          'onnx injection classifier unavailable: the built-in classifier judges every event',
+          {
+            err,
+            code: 'DETECT_ONNX_UNAVAILABLE',
+            reason,
+            model: settings.modelPath,
+            tokenizer: settings.tokenizerPath,
+          },
+          `onnx injection classifier unavailable: the built-in classifier judges every event; ${LOAD_FIXES[reason]}`,
         );
         return reason;
       },

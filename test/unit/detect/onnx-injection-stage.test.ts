@@ -46,6 +46,24 @@ describe('onnx injection stage', () => {
     expect(await corrupt.scan(events)).toMatchObject({ findings: [null, null], fallbacks: { model_invalid: 2 } });
   });
 
+  it('warns once per load failure, naming the variable to fix and how to turn the ONNX path off', async () => {
+    const lines: Array<{ code?: string; reason?: string; msg?: string }> = [];
+    const capture = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const missing = createOnnxStage({ ...SETTINGS, modelPath: `${FIXTURE}absent.onnx` }, cfg, { log: capture });
+    const badTokenizer = createOnnxStage({ ...SETTINGS, tokenizerPath: `${FIXTURE}tiny-injection.onnx` }, cfg, {
+      log: capture,
+    });
+    await missing.scan([makeEvent(ATTACK)]);
+    await missing.scan([makeEvent(BENIGN)]);
+    await badTokenizer.scan([makeEvent(ATTACK)]);
+    expect(lines.map((l) => [l.code, l.reason])).toEqual([
+      ['DETECT_ONNX_UNAVAILABLE', 'model_missing'],
+      ['DETECT_ONNX_UNAVAILABLE', 'tokenizer_invalid'],
+    ]);
+    expect(lines[0]!.msg).toMatch(/DETECT_INJECTION_ONNX_MODEL .*readable files.*unset DETECT_INJECTION_ONNX_MODEL/);
+    expect(lines[1]!.msg).toMatch(/DETECT_INJECTION_ONNX_TOKENIZER must name .*tokenizer\.json/);
+  });
+
   it('falls back when a task overruns its budget, and while that run still holds the session', async () => {
     let finish: (() => void) | undefined;
     const slow: OnnxClassifier = {
