@@ -46,6 +46,9 @@ let stream: LoadStream;
 type Service = 'detect' | 'sink' | 'ingest' | 'siem';
 const services = new Map<Service, ChildProcess>();
 const logs: Record<Service, string[]> = { detect: [], sink: [], ingest: [], siem: [] };
+/** Each service's last log lines of any level, printed when a case fails. */
+const recent: Record<Service, string[]> = { detect: [], sink: [], ingest: [], siem: [] };
+const RECENT_LINES = 30;
 /** The ClickHouse data directory is a tmpfs of its own (case (e)); false where mounting is refused. */
 let clickhouseOnTmpfs = false;
 const CLICKHOUSE_TMPFS_MB = 384;
@@ -60,6 +63,8 @@ function start(name: Service, extra: NodeJS.ProcessEnv = {}): void {
       (line) => {
         // Keep warnings and errors (pino level >= 40) to check what the operator is told.
         if (/"level":(4|5|6)0/.test(line)) logs[name].push(line);
+        recent[name].push(line);
+        if (recent[name].length > RECENT_LINES) recent[name].shift();
       },
     ),
   );
@@ -90,7 +95,17 @@ async function underLoad(label: string, fault: () => Promise<void>): Promise<voi
   await fault();
   await acknowledgedAtLeast(stream.acknowledged.size + 300);
   await stream.stop();
-  await stream.caughtUp(300_000);
+  try {
+    await stream.caughtUp(300_000);
+  } catch (err) {
+    // What the services said last is what tells a stuck consumer from a dead one.
+    for (const name of Object.keys(recent) as Service[]) {
+      process.stdout.write(
+        `\n${label}: ${name} ${alive(name) ? 'alive' : 'not running'}; last lines:\n${recent[name].map((l) => l.slice(0, 400)).join('\n')}\n`,
+      );
+    }
+    throw err;
+  }
   const rows = await stream.reconcile();
   process.stdout.write(
     `\n${label} (send errors so far: ${stream.sendErrors}; counts cumulative):\n${formatReconcile(rows)}\n`,
