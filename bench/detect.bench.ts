@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/detect.bench.ts [--events 20000] [--warmup 20000] [--scenario realistic|pii-heavy]
  *   npx tsx bench/detect.bench.ts --baseline /tmp/base   # before/after: another checkout's chains, same run
+ *   npx tsx bench/detect.bench.ts --onnx-model=M.onnx [--onnx-tokenizer=T.json] [--json]   # ONNX vs built-in
  *
  * - realistic mix: prose (EN/DE), JSON API replies, HTML, code, logs and e-mails; ~15 % of events
  *   carry one PII value or secret, ~2 % carry an injection phrase.
@@ -19,6 +20,11 @@
  * measured ones), as a worker that has been running a while has. RE2 builds its DFA states lazily,
  * per pattern set, for byte sequences it has not met yet, so a fresh chain is slower for its first
  * few thousand events; the "cold" line shows that first pass on the measured events.
+ *
+ * `--onnx-model`: the injection classifier's cost per event in one detect worker thread, the ONNX
+ * stage on that model (DETECT_INJECTION_ONNX_* defaults: 512 tokens, batches of 16) against the
+ * built-in classifier, in alternating rounds on the same realistic events; nothing else runs. With
+ * `--json` the result is one object on the last line of stdout (the worker's pino lines come before).
  */
 import { availableParallelism } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
@@ -32,7 +38,10 @@ import { seededRandom } from '../services/lib/seeded-random.ts';
 import { formatMachine, machineInfo } from './lib/machine.ts';
 import { percentile } from './lib/percentile.ts';
 
+/** `--name value` or `--name=value`. */
 function arg(name: string): string | undefined {
+  const eq = process.argv.find((a) => a.startsWith(`${name}=`));
+  if (eq !== undefined) return eq.slice(name.length + 1);
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
 }
@@ -333,6 +342,95 @@ async function compareWithBaseline(dir: string, scenarios: readonly Scenario[]):
   }
 }
 
+/**
+ * `--onnx-model`: one worker thread (so µs are one core's), the same events through a pool with the
+ * ONNX stage and one without, alternating, ROUNDS times; the medians of each detector's own time
+ * (detectorMicros, measured in the worker) and of the wall time per event of the whole chain.
+ */
+async function compareOnnx(modelPath: string, tokenizerArg: string | undefined, json: boolean): Promise<void> {
+  const ROUNDS = 5;
+  const N = Math.min(EVENTS, 4000);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const model = resolvePath(modelPath);
+  const onnx = {
+    modelPath: model,
+    tokenizerPath: resolvePath(tokenizerArg ?? join(model, '..', 'tokenizer.json')),
+    injectionLabel: 1,
+    threshold: 0.5,
+    maxTokens: 512,
+    budgetMsPerEvent: 20,
+    batchSize: 16,
+  };
+  const events = asDecoded(Array.from({ length: N }, (_, i) => event('realistic', i)));
+  const warm = asDecoded(Array.from({ length: Math.min(WARMUP, 2000) }, (_, i) => event('realistic', N + i)));
+  const pools = {
+    builtin: new DetectorPool({ threads: 1, eventsPerTask: 64, settings: {}, maxQueuedTasks: 64 }),
+    onnx: new DetectorPool({ threads: 1, eventsPerTask: 64, settings: { injectionOnnx: onnx }, maxQueuedTasks: 64 }),
+  };
+  type Round = { classifierUs: number; chainWallUs: number; fallbacks: number };
+  const once = async (pool: DetectorPool, id: string, list: AgentEvent[]): Promise<Round> => {
+    const t0 = process.hrtime.bigint();
+    const r = await pool.detect(list);
+    const wallUs = Number(process.hrtime.bigint() - t0) / 1000;
+    const fallbacks = Object.values(r.onnxFallbacks ?? {}).reduce((a: number, n) => a + (n ?? 0), 0);
+    return { classifierUs: (r.detectorMicros[id] ?? 0) / list.length, chainWallUs: wallUs / list.length, fallbacks };
+  };
+  const rounds: { builtin: Round[]; onnx: Round[] } = { builtin: [], onnx: [] };
+  try {
+    await once(pools.builtin, 'injection.ml', warm);
+    await once(pools.onnx, 'injection.onnx', warm);
+    for (let r = 0; r < ROUNDS; r++) {
+      rounds.builtin.push(await once(pools.builtin, 'injection.ml', events));
+      rounds.onnx.push(await once(pools.onnx, 'injection.onnx', events));
+    }
+  } finally {
+    await Promise.all([pools.builtin.close(), pools.onnx.close()]);
+  }
+  const summary = (rs: Round[]) => ({
+    classifierUsPerEvent: Number(median(rs.map((r) => r.classifierUs)).toFixed(1)),
+    chainWallUsPerEvent: Number(median(rs.map((r) => r.chainWallUs)).toFixed(1)),
+    fallbacks: rs.reduce((a, r) => a + r.fallbacks, 0),
+  });
+  const result = {
+    machine: machineInfo(),
+    model: onnx.modelPath,
+    tokenizer: onnx.tokenizerPath,
+    events: N,
+    rounds: ROUNDS,
+    threads: 1,
+    builtin: summary(rounds.builtin),
+    onnx: summary(rounds.onnx),
+  };
+  if (json) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  console.log(formatMachine(result.machine));
+  console.log(
+    `\n== injection classifier, one worker thread, ${N} realistic events, median of ${ROUNDS} alternating rounds`,
+  );
+  console.log(`model ${result.model}, tokenizer ${result.tokenizer}`);
+  for (const [name, s] of [
+    ['built-in (injection.ml)', result.builtin],
+    ['onnx (injection.onnx)', result.onnx],
+  ] as const) {
+    console.log(
+      `${name.padEnd(24)} classifier ${s.classifierUsPerEvent.toFixed(1).padStart(8)} µs/event | whole chain ${s.chainWallUsPerEvent
+        .toFixed(1)
+        .padStart(8)} µs/event wall | ${s.fallbacks} events fell back`,
+    );
+  }
+  console.log(
+    `onnx / built-in: classifier ${(result.onnx.classifierUsPerEvent / result.builtin.classifierUsPerEvent).toFixed(1)}x, ` +
+      `whole chain ${(result.onnx.chainWallUsPerEvent / result.builtin.chainWallUsPerEvent).toFixed(2)}x`,
+  );
+}
+
+const ONNX_MODEL = arg('--onnx-model');
+if (ONNX_MODEL !== undefined) {
+  await compareOnnx(ONNX_MODEL, arg('--onnx-tokenizer'), process.argv.includes('--json'));
+  process.exit(0);
+}
 console.log(formatMachine(machineInfo()));
 const scenarios: Scenario[] = ONLY ? [ONLY as Scenario] : ['realistic', 'pii-heavy'];
 const BASELINE = arg('--baseline');
