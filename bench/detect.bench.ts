@@ -24,7 +24,8 @@
  * `--onnx-model`: the injection classifier's cost per event in one detect worker thread, the ONNX
  * stage on that model (DETECT_INJECTION_ONNX_* defaults: 512 tokens, batches of 16) against the
  * built-in classifier, in alternating rounds on the same realistic events; nothing else runs. With
- * `--json` the result is one object on the last line of stdout (the worker's pino lines come before).
+ * `--json` the result is one JSON object on stdout (the workers log at warn, so only problems appear,
+ * and those on their own lines before it).
  */
 import { availableParallelism } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
@@ -365,7 +366,7 @@ async function compareOnnx(modelPath: string, tokenizerArg: string | undefined, 
   const warm = asDecoded(Array.from({ length: Math.min(WARMUP, 2000) }, (_, i) => event('realistic', N + i)));
   const pools = {
     builtin: new DetectorPool({ threads: 1, eventsPerTask: 64, settings: {}, maxQueuedTasks: 64 }),
-    onnx: new DetectorPool({ threads: 1, eventsPerTask: 64, settings: { injectionOnnx: onnx }, maxQueuedTasks: 64 }),
+    onnx: new DetectorPool({ threads: 1, eventsPerTask: 64, settings: { injectionOnnx: onnx, logLevel: 'warn' }, maxQueuedTasks: 64 }),
   };
   type Round = { classifierUs: number; chainWallUs: number; fallbacks: number };
   const once = async (pool: DetectorPool, id: string, list: AgentEvent[]): Promise<Round> => {

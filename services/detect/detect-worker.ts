@@ -29,7 +29,7 @@ const builtinMl = chain.find((d) => d.id === 'injection.ml');
 const onnx =
   settings.injectionOnnx && builtinMl
     ? createOnnxStage(settings.injectionOnnx, resolveDetectorConfig(overrides), {
-        log: createLogger('detect-worker'),
+        log: createLogger('detect-worker', settings.logLevel === undefined ? {} : { level: settings.logLevel }),
       })
     : null;
 const syncChain = onnx ? chain.filter((d) => d !== builtinMl) : chain;

@@ -37,6 +37,7 @@ export async function startDetect(config: DetectConfig, log: Logger): Promise<Ru
       chatGuardAgents: config.chatGuardAgents,
       phoneRegions: config.phoneRegions,
       faultExitOnText: config.DETECT_FAULT_WORKER_EXIT_ON_TEXT,
+      logLevel: config.LOG_LEVEL,
       ...(config.injectionOnnx ? { injectionOnnx: config.injectionOnnx } : {}),
     },
     // Each partition in flight cuts its batch into tasks; the queue holds them all and no more.

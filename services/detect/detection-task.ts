@@ -55,6 +55,8 @@ export interface WorkerSettings {
   readonly faultExitOnText?: string;
   /** DETECT_INJECTION_ONNX_*: a local ONNX classifier in place of the built-in one; absent means off. */
   readonly injectionOnnx?: OnnxInjectionSettings;
+  /** The service's LOG_LEVEL, so the workers' log lines follow it too; absent means info. */
+  readonly logLevel?: string;
 }
 
 /**

@@ -48,7 +48,8 @@ export function connectionError(err: unknown, target: string): DeliveryError {
       fix:
         code === 'ERR_TLS_CERT_ALTNAME_INVALID'
           ? 'set serverName to a name in the receiver certificate, or fix the certificate'
-          : /CERT|ISSUER|VERIFY|SELF_SIGNED/.test(code)
+          : // Node's own TLS error code, never agent content: a native RegExp is fine.
+            /CERT|ISSUER|VERIFY|SELF_SIGNED/.test(code)
             ? "set caFile to the CA that signed the receiver's certificate"
             : 'check that the receiver speaks TLS on this port and accepts the client certificate (certFile/keyFile)',
     });

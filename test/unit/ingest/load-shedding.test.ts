@@ -60,6 +60,14 @@ async function setup(maxInFlightRequests: number) {
 const post = (server: FastifyInstance, session: string) =>
   server.inject({ method: 'POST', url: '/v1/events', headers: { ...AUTH, ...JSON_TYPE }, payload: [event(session)] });
 
+/** Until exactly one produce waits for the test's ack. */
+const oneSendWaiting = (kafka: FakeKafkaProducer, what: string) =>
+  pollUntil(
+    async () => kafka.waiting,
+    (n) => n === 1,
+    { what },
+  );
+
 const sentSessions = (kafka: FakeKafkaProducer) =>
   kafka.sent.flatMap((s) =>
     s.messages.map((m) => (JSON.parse(m.value.toString()) as { session_id: string }).session_id),
@@ -69,11 +77,7 @@ describe('ingest load shedding', () => {
   it('answers 503 INGEST_SATURATED with Retry-After above the in-flight cap and loses nothing it accepted', async () => {
     const { app, kafka, metrics, producer } = await setup(2);
     const first = post(app, 'a');
-    await pollUntil(
-      async () => kafka.waiting,
-      (n) => n === 1,
-      { what: 'the first request waiting for Kafka' },
-    );
+    await oneSendWaiting(kafka, 'the first request waiting for Kafka');
     // The producer has one send in flight; the second request queues behind it (its bytes count).
     const oneRequestBytes = producer.bytesInFlight;
     const held = [first, post(app, 'b')];
@@ -89,11 +93,7 @@ describe('ingest load shedding', () => {
     expect(shed.json()).toMatchObject({ code: 'INGEST_SATURATED', statusCode: 503 });
 
     kafka.ackAll();
-    await pollUntil(
-      async () => kafka.waiting,
-      (n) => n === 1,
-      { what: 'the second request sent to Kafka' },
-    );
+    await oneSendWaiting(kafka, 'the second request sent to Kafka');
     kafka.ackAll();
     expect((await Promise.all(held)).map((r) => r.statusCode)).toEqual([202, 202]);
     // Exactly what was answered 202 reached Kafka: the shed request was refused before its body was read.
@@ -111,11 +111,7 @@ describe('ingest load shedding', () => {
   it('answers a shed OTLP protobuf export with a google.rpc.Status UNAVAILABLE', async () => {
     const { app, kafka } = await setup(1);
     const held = post(app, 'a');
-    await pollUntil(
-      async () => kafka.waiting,
-      (n) => n === 1,
-      { what: 'one request waiting for Kafka' },
-    );
+    await oneSendWaiting(kafka, 'one request waiting for Kafka');
     const res = await app.inject({
       method: 'POST',
       url: '/v1/otlp/traces',
@@ -135,11 +131,7 @@ describe('ingest load shedding', () => {
   it('never sheds health, readiness or metrics', async () => {
     const { app, kafka } = await setup(1);
     const held = post(app, 'a');
-    await pollUntil(
-      async () => kafka.waiting,
-      (n) => n === 1,
-      { what: 'one request waiting for Kafka' },
-    );
+    await oneSendWaiting(kafka, 'one request waiting for Kafka');
     expect((await post(app, 'b')).statusCode).toBe(503);
     for (const url of ['/healthz', '/readyz', '/metrics']) {
       expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
