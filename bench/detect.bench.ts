@@ -366,7 +366,12 @@ async function compareOnnx(modelPath: string, tokenizerArg: string | undefined, 
   const warm = asDecoded(Array.from({ length: Math.min(WARMUP, 2000) }, (_, i) => event('realistic', N + i)));
   const pools = {
     builtin: new DetectorPool({ threads: 1, eventsPerTask: 64, settings: {}, maxQueuedTasks: 64 }),
-    onnx: new DetectorPool({ threads: 1, eventsPerTask: 64, settings: { injectionOnnx: onnx, logLevel: 'warn' }, maxQueuedTasks: 64 }),
+    onnx: new DetectorPool({
+      threads: 1,
+      eventsPerTask: 64,
+      settings: { injectionOnnx: onnx, logLevel: 'warn' },
+      maxQueuedTasks: 64,
+    }),
   };
   type Round = { classifierUs: number; chainWallUs: number; fallbacks: number };
   const once = async (pool: DetectorPool, id: string, list: AgentEvent[]): Promise<Round> => {
