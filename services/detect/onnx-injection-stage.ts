@@ -90,7 +90,7 @@ export function createOnnxStage(settings: OnnxInjectionSettings, cfg: DetectorCo
     }).then(
       (c) => {
         deps.log.info(
-          { model: c.modelName, version: c.version, inputs: c.inputNames },
+          { model: c.modelName, version: c.version, inputs: c.inputNames, prefixTokenising: c.prefixTokenising },
           'onnx injection classifier loaded',
         );
         return c;

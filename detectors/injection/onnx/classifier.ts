@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { createTruncatingEncoder, type TruncatingEncoder, UnsupportedTokenizerError } from './truncating-encoder.ts';
 
 /**
  * A local ONNX text classifier (a Prompt Guard- or PIGuard-class export, or the tiny test fixture of
@@ -20,7 +21,10 @@ export interface OnnxClassifierOptions {
   readonly modelPath: string;
   readonly tokenizerPath: string;
   readonly injectionLabel: number;
-  /** Tokens per text including the special tokens; longer texts keep their first tokens. */
+  /**
+   * Tokens per text including the special tokens; longer texts keep their first tokens (and the
+   * special tokens), as Hugging Face truncation does. Only a prefix of a long text is tokenised.
+   */
   readonly maxTokens: number;
   /** Threads ONNX Runtime may use per session; 1 in a worker pool, where the pool gives parallelism. */
   readonly intraOpThreads?: number;
@@ -37,6 +41,8 @@ export interface OnnxClassifier {
   readonly version: string;
   readonly modelName: string;
   readonly inputNames: readonly string[];
+  /** Whether long texts are tokenised by prefix (false: whole, when the tokenizer failed the check). */
+  readonly prefixTokenising: boolean;
   /** One score per text, in order; texts are scored as one padded batch. */
   score(texts: readonly string[]): Promise<OnnxScore[]>;
   release(): Promise<void>;
@@ -57,10 +63,6 @@ export class OnnxLoadError extends Error {
 }
 
 type Ort = typeof import('onnxruntime-node');
-
-// Characters handed to the tokenizer per text: tokenising costs per character, and no tokenizer in
-// use makes fewer than one token per ~12 characters of prose, so this prefix always fills maxTokens.
-const CHARS_PER_TOKEN_CAP = 12;
 
 export async function loadOnnxClassifier(opts: OnnxClassifierOptions): Promise<OnnxClassifier> {
   if (!Number.isInteger(opts.maxTokens) || opts.maxTokens < 3) throw new Error('maxTokens must be an integer >= 3');
@@ -85,10 +87,13 @@ export async function loadOnnxClassifier(opts: OnnxClassifierOptions): Promise<O
       });
     }),
   ]);
-  let tokenizer: Tokenizer;
+  let encoder: TruncatingEncoder;
   try {
-    tokenizer = new Tokenizer(JSON.parse(tokenizerText) as object, {});
+    encoder = createTruncatingEncoder(new Tokenizer(JSON.parse(tokenizerText) as object, {}), opts.maxTokens);
   } catch (err) {
+    if (err instanceof UnsupportedTokenizerError) {
+      throw new OnnxLoadError('tokenizer_invalid', `${opts.tokenizerPath}: ${err.message}`, { cause: err });
+    }
     throw new OnnxLoadError('tokenizer_invalid', `${opts.tokenizerPath} is not a tokenizer.json`, { cause: err });
   }
   let session: InferenceSession;
@@ -114,18 +119,9 @@ export async function loadOnnxClassifier(opts: OnnxClassifierOptions): Promise<O
   const withTokenTypes = session.inputNames.includes('token_type_ids');
   const digest = createHash('sha256').update(modelBytes).digest('hex').slice(0, 12);
   const modelName = basename(opts.modelPath);
-  const maxChars = opts.maxTokens * CHARS_PER_TOKEN_CAP;
-
-  function encode(text: string): { ids: number[]; truncated: boolean } {
-    const ids = tokenizer.encode(text.length > maxChars ? text.slice(0, maxChars) : text).ids;
-    if (ids.length <= opts.maxTokens) return { ids, truncated: text.length > maxChars };
-    // Keep the closing special token ([SEP] / </s>), as Hugging Face truncation does for one sequence.
-    return { ids: [...ids.slice(0, opts.maxTokens - 1), ids[ids.length - 1]!], truncated: true };
-  }
-
   async function score(texts: readonly string[]): Promise<OnnxScore[]> {
     if (texts.length === 0) return [];
-    const encoded = texts.map(encode);
+    const encoded = texts.map((t) => encoder.encode(t));
     const seq = Math.max(1, ...encoded.map((e) => e.ids.length));
     const ids = new BigInt64Array(texts.length * seq); // padding id 0, masked out
     const mask = new BigInt64Array(texts.length * seq);
@@ -161,6 +157,7 @@ export async function loadOnnxClassifier(opts: OnnxClassifierOptions): Promise<O
     version: `onnx:${modelName}@${digest}`,
     modelName,
     inputNames: [...session.inputNames],
+    prefixTokenising: encoder.prefixTokenising,
     score,
     release: () => session.release(),
   };

@@ -70,6 +70,7 @@ describe('onnx injection stage', () => {
       version: 'onnx:slow@0',
       modelName: 'slow',
       inputNames: ['input_ids', 'attention_mask'],
+      prefixTokenising: true,
       score: (texts) =>
         new Promise((resolve) => {
           finish = () => resolve(texts.map(() => ({ probability: 0.99, tokens: 3, truncated: false })));
@@ -95,6 +96,7 @@ describe('onnx injection stage', () => {
       version: 'onnx:fail@0',
       modelName: 'fail',
       inputNames: ['input_ids', 'attention_mask'],
+      prefixTokenising: true,
       score: async () => {
         throw new Error('shape mismatch');
       },
