@@ -14,10 +14,11 @@ export function isIndirectChannel(kind: AgentEvent['kind']): boolean {
  */
 export function escalate(kind: AgentEvent['kind'], severity: Severity, score: number, extra?: Accepted): Accepted {
   const indirect = isIndirectChannel(kind);
-  return {
-    ...extra,
+  // Object.assign, not `{ ...extra, severity, … }`: properties after a spread are ~1.5 µs each on
+  // Node 20's V8 (see detectors/policy/decide.ts), and this runs for every injection finding.
+  return Object.assign({}, extra, {
     severity: indirect ? raiseSeverity(severity) : severity,
     score: indirect ? Math.min(1, score + 0.05) : score,
-    attributes: { ...extra?.attributes, channel: indirect ? 'indirect' : 'direct' },
-  };
+    attributes: Object.assign({}, extra?.attributes, { channel: indirect ? 'indirect' : 'direct' }),
+  });
 }
