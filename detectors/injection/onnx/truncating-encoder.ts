@@ -88,11 +88,8 @@ export function createTruncatingEncoder(tokenizer: TokenizerLike, maxTokens: num
   };
 }
 
-/**
- * The reference: tokenise the whole text, keep its first `budget` tokens between the special
- * tokens. Exported for the tests, which compare the adaptive encoder against it.
- */
-export function wholeText(
+/** Tokenise the whole text, keep its first `budget` tokens between the special tokens. */
+function wholeText(
   tokenizer: TokenizerLike,
   head: readonly number[],
   tail: readonly number[],
