@@ -1,6 +1,11 @@
 import {
   BIGRAM_SALT,
+  CJK_CONCEPTS_PER_RUN,
+  CONCEPT_LEXICON_FINGERPRINT,
+  CONCEPT_RING,
+  cjkConcept,
   cjkPair,
+  emitConcept,
   FEATURE_DIM,
   FEATURE_MASK,
   FNV_PRIME,
@@ -10,13 +15,19 @@ import {
   STEM_CHARS,
   STEM_SALT,
   WORD_SEED,
+  wordConcept,
 } from './features.ts';
 
-/** The JSON written by scripts/train-injection-model.ts. */
+/**
+ * The JSON written by scripts/train-injection-model.ts. v4: words, stems, bigrams, CJK pairs; v5:
+ * also concept features (features.ts), trained with the lexicon named by `conceptLexicon`.
+ */
 export interface InjectionModelFile {
-  readonly format: 'warden.injection-lr.v4';
+  readonly format: 'warden.injection-lr.v4' | 'warden.injection-lr.v5';
   readonly version: string;
   readonly featureBits: number;
+  /** v5: CONCEPT_LEXICON_FINGERPRINT of the lexicon the weights were trained with. */
+  readonly conceptLexicon?: string;
   readonly bias: number;
   /** Texts up to this many normalised chars are one window; longer ones are scored window by window. */
   readonly windowChars: number;
@@ -51,7 +62,10 @@ export interface InjectionModel {
 export type InjectionModelParams = Pick<
   InjectionModelFile,
   'bias' | 'windowChars' | 'strideChars' | 'thresholdDirect' | 'thresholdIndirect' | 'version' | 'weightScale'
->;
+> & {
+  /** Concept features (model format v5); off when absent. */
+  readonly concepts?: boolean;
+};
 
 function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
@@ -72,9 +86,15 @@ export function decodeWeights(file: InjectionModelFile): Int16Array {
 }
 
 export function loadInjectionModel(file: InjectionModelFile): InjectionModel {
-  if (file.format !== 'warden.injection-lr.v4') throw new Error(`unknown injection model format ${file.format}`);
+  if (file.format !== 'warden.injection-lr.v4' && file.format !== 'warden.injection-lr.v5')
+    throw new Error(`unknown injection model format ${String(file.format)}`);
   if (1 << file.featureBits !== FEATURE_DIM) throw new Error('injection model feature size does not match features.ts');
-  return createInjectionModel(decodeWeights(file), file);
+  const concepts = file.format === 'warden.injection-lr.v5';
+  if (concepts && file.conceptLexicon !== CONCEPT_LEXICON_FINGERPRINT)
+    throw new Error(
+      `injection model was trained with concept lexicon ${file.conceptLexicon}, this build has ${CONCEPT_LEXICON_FINGERPRINT}: retrain (scripts/train-injection-model.ts --concepts)`,
+    );
+  return createInjectionModel(decodeWeights(file), { ...file, concepts });
 }
 
 /**
@@ -86,10 +106,20 @@ export function loadInjectionModel(file: InjectionModelFile): InjectionModel {
  * letters and digits, one space per run of separators, a trailing space after a last word.
  * Returns the normalised length n. Words are consumed by tight inner loops (separators, the first
  * STEM_CHARS characters, the rest) rather than one loop with a state flag. A function of its own:
- * the full chain measured faster than with this loop inlined in score().
+ * the full chain measured faster than with this loop inlined in score(). `ring` is the concept
+ * state (features.ts emitConcept), cleared here; null for a model without concept features.
  */
-function blockFeatures(cs: Uint16Array, end: number, strideChars: number, fs: Int32Array, offs: Int32Array): number {
+function blockFeatures(
+  cs: Uint16Array,
+  end: number,
+  strideChars: number,
+  fs: Int32Array,
+  offs: Int32Array,
+  ring: Int32Array | null,
+): number {
   const fold = LATIN_FOLD;
+  ring?.fill(0);
+  let words = 0;
   let m = 0;
   let j = 0;
   let blockEnd = strideChars;
@@ -146,10 +176,28 @@ function blockFeatures(cs: Uint16Array, end: number, strideChars: number, fs: In
     fs[m++] = wh & FEATURE_MASK;
     if (wlen > STEM_CHARS) fs[m++] = (stemHash ^ STEM_SALT) & FEATURE_MASK;
     if (hasPrev) fs[m++] = (Math.imul(prevHash ^ BIGRAM_SALT, FNV_PRIME) ^ wh) & FEATURE_MASK;
+    if (ring !== null) {
+      const wc = wordConcept(wh, wlen, stemHash);
+      if (wc !== 0) m = emitConcept(ring, wc, words, fs, m);
+    }
     // CJK characters fold to themselves, so the raw code units are the normalised ones.
     if (wlen > 1 && any >= 0x3040) {
-      for (let k = start + 1; k < i; k++) if (isCjk(cs[k - 1]!) && isCjk(cs[k]!)) fs[m++] = cjkPair(cs[k - 1]!, cs[k]!);
+      let hits = 0;
+      for (let k = start + 1; k < i; k++) {
+        const a = cs[k - 1]!;
+        const b = cs[k]!;
+        if (!isCjk(a) || !isCjk(b)) continue;
+        fs[m++] = cjkPair(a, b);
+        if (ring !== null && hits < CJK_CONCEPTS_PER_RUN) {
+          const cc = cjkConcept(a, b);
+          if (cc !== 0) {
+            hits++;
+            m = emitConcept(ring, cc, words, fs, m);
+          }
+        }
+      }
     }
+    words++;
     prevHash = wh;
     hasPrev = true;
     p++;
@@ -186,6 +234,7 @@ export function createInjectionModel(weights: Int16Array, params: InjectionModel
   for (let i = 0; i < FEATURE_DIM; i++) table[i] = weights[i]! << 16;
   let stampBase = 1;
   let feats = new Int32Array(4096);
+  const conceptRing = params.concepts === true ? new Int32Array(2 * CONCEPT_RING) : null;
   // Viewed as bytes for Buffer#write('utf16le'), which matches Uint16Array only on little-endian hosts.
   if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new Error('injection model needs a little-endian host');
   let chars = new Uint16Array(4096);
@@ -198,8 +247,12 @@ export function createInjectionModel(weights: Int16Array, params: InjectionModel
 
   function score(text: string, maxChars: number): InjectionScore {
     const end = Math.min(text.length, maxChars);
-    // At most 3 features per word, and a word takes at least 2 normalised characters.
-    if (feats.length < 2 * end + 8) feats = new Int32Array(2 * end + 8);
+    // Features per word of k characters: at most 3, k - 1 CJK pairs and, with concepts, (1 +
+    // CONCEPT_RING) for each of at most 1 + min(CJK_CONCEPTS_PER_RUN, k - 1) concept hits; a word and
+    // its separator take k + 1 code units: fewer than 2 features per code unit without concepts,
+    // 5.4 with them (k = 5).
+    const need = (conceptRing === null ? 2 : 6) * end + 40;
+    if (feats.length < need) feats = new Int32Array(need);
     // Normalised length is at most end + 2, so at most this many blocks.
     const maxBlocks = Math.ceil((end + 2) / strideChars) + 1;
     if (blockSum.length < maxBlocks + 1) {
@@ -216,7 +269,7 @@ export function createInjectionModel(weights: Int16Array, params: InjectionModel
       charBytes = Buffer.from(chars.buffer, chars.byteOffset, chars.byteLength);
     }
     charBytes.write(text, 0, end * 2, 'utf16le');
-    const n = blockFeatures(chars, end, strideChars, feats, blockOffset);
+    const n = blockFeatures(chars, end, strideChars, feats, blockOffset, conceptRing);
     const blocks = Math.max(1, Math.ceil(n / strideChars));
     const fs = feats;
     const offs = blockOffset;
