@@ -1,14 +1,18 @@
 /**
  * Trains the prompt-injection classifier reproducibly and writes
- * detectors/injection/model/injection-lr.json (model v4):
+ * detectors/injection/model/injection-lr.json (model format v4; v5 with --concepts):
  *
  *   npx tsx scripts/gen-injection-synthetic.ts   # writes the training file (git-ignored, 12 MB, regenerated)
  *   npx tsx scripts/train-injection-model.ts     # ~1 CPU-minute here (3 min wall on a shared box), fixed seed, same output each run
+ *   npx tsx scripts/train-injection-model.ts --concepts   # model format v5: also concept features
  *
  * Model: logistic regression over the SET of hashed word unigrams, word bigrams and 5-character word
  * stems in a window (binary, x = 1 / sqrt(distinct features); detectors/injection/ml/features.ts),
- * 2^17 int16 weights. Versus v2 (char 3–5-grams + words, counts / sqrt(total), 2^18): repetition no
- * longer adds up, generic character n-grams no longer drift long benign windows upwards, and
+ * 2^17 int16 weights. With --concepts (format v5) also concept features from
+ * detectors/injection/ml/concept-lexicon.ts (a feature per concept of a listed word, one per pair of
+ * concepts a few words apart): measured in docs/detection-quality.md ("concept features") and not the default,
+ * because it raised the false-positive rate on held-out agent traffic above 1 %. Versus v2 (char
+ * 3–5-grams + words, counts / sqrt(total), 2^18): repetition no longer adds up, generic character n-grams no longer drift long benign windows upwards, and
  * scoring is ~4x faster.
  *
  * Data: ../shared/datasets/prompt-injection/deepset-train.jsonl beside the repository (override with
@@ -40,6 +44,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  CONCEPT_LEXICON_FINGERPRINT,
   FEATURE_BITS,
   FEATURE_DIM,
   forEachFeature,
@@ -85,6 +90,8 @@ const MAX_FPR = 0.005;
 const SELECTION_MAX_FPR = 0.02;
 
 if (DEEPSET_TRAIN.includes('test')) throw new Error('refusing to train on a test split');
+/** Concept features (model format v5). */
+const CONCEPTS = process.argv.includes('--concepts');
 
 interface Row {
   text: string;
@@ -142,10 +149,15 @@ function toDoc(row: Row, deepset: boolean): Doc {
   const n = normaliseInto(row.text, MAX_CHARS, scratch);
   const pos: number[] = [];
   const idx: number[] = [];
-  forEachFeature(scratch, n, (p, i) => {
-    pos.push(p);
-    idx.push(i);
-  });
+  forEachFeature(
+    scratch,
+    n,
+    (p, i) => {
+      pos.push(p);
+      idx.push(i);
+    },
+    CONCEPTS,
+  );
   const P = Int32Array.from(pos);
   const I = Int32Array.from(idx);
   const windows = windowRanges(n, WINDOW_CHARS, STRIDE_CHARS);
@@ -219,11 +231,16 @@ const docFreq = new Int32Array(FEATURE_DIM);
 for (const r of rows) {
   const n = normaliseInto(r.text, MAX_CHARS, scratch);
   seenGen++;
-  forEachFeature(scratch, n, (_p, i) => {
-    if (seen[i] === seenGen) return;
-    seen[i] = seenGen;
-    docFreq[i]!++;
-  });
+  forEachFeature(
+    scratch,
+    n,
+    (_p, i) => {
+      if (seen[i] === seenGen) return;
+      seen[i] = seenGen;
+      docFreq[i]!++;
+    },
+    CONCEPTS,
+  );
 }
 const docs = [...deepset.map((r) => toDoc(r, true)), ...synth.map((r) => toDoc(r, false))];
 const rnd = seededRandom(SEED + 1);
@@ -260,6 +277,7 @@ function crossValidate(l2: number, sourceWeight: number): CvResult {
       thresholdDirect: 0.5,
       thresholdIndirect: 0.5,
       version: 'cv',
+      concepts: CONCEPTS,
     });
     docs.forEach((d, i) => {
       if (fold[i] !== f) return;
@@ -317,9 +335,10 @@ for (let i = 0; i < FEATURE_DIM; i++) q.writeInt16LE(quantised[i]!, i * 2);
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 const file: InjectionModelFile = {
-  format: 'warden.injection-lr.v4',
-  version: '3.0.0',
+  format: CONCEPTS ? 'warden.injection-lr.v5' : 'warden.injection-lr.v4',
+  version: CONCEPTS ? '4.0.0' : '3.0.0',
   featureBits: FEATURE_BITS,
+  ...(CONCEPTS ? { conceptLexicon: CONCEPT_LEXICON_FINGERPRINT } : {}),
   bias: Number(model.b.toFixed(6)),
   windowChars: WINDOW_CHARS,
   strideChars: STRIDE_CHARS,
@@ -329,6 +348,7 @@ const file: InjectionModelFile = {
   weightsInt16: q.toString('base64'),
   training: {
     seed: SEED,
+    concepts: CONCEPTS,
     epochs: EPOCHS,
     learning_rate: LR0,
     l2: chosen.l2,
