@@ -36,11 +36,13 @@ const SLACK = 1.25;
 const LEARNING_RATE = 0.1;
 // Texts with fewer tokens than this say little about chars per token (a 2-token text may be 40 chars).
 const MIN_TOKENS_TO_LEARN = 16;
-// A text with no space after a non-space character between the estimate and maxTokens x 16
-// characters (at least 4,096) is cut there: exactness would mean tokenising all of a 64 KB base64
-// blob. The one case that may differ from whole-text tokenising, and only in the last kept tokens,
-// only when those characters make fewer than maxTokens tokens (> 16 chars a token: long runs
-// WordPiece calls [UNK]), and only when the cut lands in a word short enough to tokenise.
+// A text is looked at up to maxTokens x 16 characters (at least 4,096): cut at the last space
+// before that, or there when the second half of that span has none (one huge word: base64, a
+// minified blob); exactness would mean tokenising all of a 64 KB blob. The one case that may differ
+// from whole-text tokenising: when those characters make fewer than maxTokens tokens (> 16 chars a
+// token: long runs WordPiece calls [UNK]), the tokens after the cap are missing, and a word cut at
+// the cap may tokenise differently. The estimate is capped at the same 16 chars a token, so a run
+// of [UNK]-heavy texts cannot make every later text tokenise up to the cap.
 const HARD_CAP_CHARS_PER_TOKEN = 16;
 const HARD_CAP_MIN_CHARS = 4096;
 
@@ -121,22 +123,21 @@ function adaptiveEncoder(
       let want = Math.ceil((budget + 1) * charsPerToken * SLACK);
       for (;;) {
         let cut = want >= text.length ? text.length : cutBeforeSpace(text, want);
-        // No space before the hard cap (one huge word: base64, a minified blob): cut there.
-        const forced = cut > hardCap;
-        if (forced) cut = surrogateSafe(text, hardCap);
+        const atCap = cut > hardCap;
+        if (atCap) cut = lastCutBefore(text, hardCap, hardCap >> 1) ?? surrogateSafe(text, hardCap);
         const content = tokenizer.encode(cut === text.length ? text : text.slice(0, cut), {
           add_special_tokens: false,
         }).ids;
         charsTokenised += cut;
         if (content.length >= MIN_TOKENS_TO_LEARN) {
-          charsPerToken += LEARNING_RATE * (cut / content.length - charsPerToken);
+          charsPerToken += LEARNING_RATE * (Math.min(HARD_CAP_CHARS_PER_TOKEN, cut / content.length) - charsPerToken);
         }
         // More tokens than kept: the kept ones are the whole text's, and the whole text is cut too.
-        if (content.length > budget || cut === text.length || forced) {
-          const truncated = content.length > budget || forced;
+        if (content.length > budget || cut === text.length || atCap) {
+          const truncated = content.length > budget;
           return {
-            ids: [...head, ...(content.length > budget ? content.slice(0, budget) : content), ...tail],
-            truncated,
+            ids: [...head, ...(truncated ? content.slice(0, budget) : content), ...tail],
+            truncated: truncated || cut < text.length,
             charsTokenised,
           };
         }
@@ -166,6 +167,14 @@ export function cutBeforeSpace(text: string, from: number): number {
     if (text.charCodeAt(i) === 0x20 && !WHITESPACE.test(text[i - 1]!)) return i;
   }
   return text.length;
+}
+
+/** The last cut point (as cutBeforeSpace) in (`after`, `end`], or undefined. */
+function lastCutBefore(text: string, end: number, after: number): number | undefined {
+  for (let i = Math.min(end, text.length - 1); i > after && i >= 1; i--) {
+    if (text.charCodeAt(i) === 0x20 && !WHITESPACE.test(text[i - 1]!)) return i;
+  }
+  return undefined;
 }
 
 /**

@@ -189,6 +189,31 @@ describe('truncating encoder: prefix tokenising gives the whole text’s ids (fi
     }
   });
 
+  it('after [UNK]-heavy texts, still cuts long texts at a space, well before the hard cap', () => {
+    const encoder = createTruncatingEncoder(tokenizer, 128);
+    for (let i = 0; i < 60; i++) encoder.encode(`${'q'.repeat(120)} `.repeat(40)); // ~121 chars a token
+    const sentence = 'Überprüfung der Rechnung für Herrn Müller, ça coûte déjà 3,14 €. ';
+    for (const text of [sentence.repeat(60).slice(0, 4000), sentence.repeat(400)]) {
+      const got = encoder.encode(text);
+      expect(got).toMatchObject({ ids: reference(text, 128).ids, truncated: true });
+      // The estimate is capped at 16 chars a token: 129 x 16 x 1.25 = 2,580 chars, not the whole text.
+      expect(got.charsTokenised).toBeLessThan(3000);
+    }
+  });
+
+  it('past the hard cap with spaces before it, cuts at the last space: never a token the whole text lacks', () => {
+    // 111-char words are one [UNK] each, so the 4,096-char cap holds fewer than maxTokens tokens:
+    // the one case that cannot equal the whole text. Cut at a space, the ids are still its start.
+    const encoder = createTruncatingEncoder(tokenizer, 128);
+    const text = `${'q'.repeat(110)} `.repeat(100);
+    const got = encoder.encode(text);
+    const whole = tokenizer.encode(text).ids;
+    expect(got.truncated).toBe(true);
+    expect(got.ids.length).toBeLessThan(128);
+    expect(got.ids.slice(0, -1)).toEqual(whole.slice(0, got.ids.length - 1));
+    expect(got.charsTokenised).toBeLessThan(text.length / 2); // the attempts up to the cap, not the text
+  });
+
   it('finds cut points only before a space that follows a non-space character', () => {
     expect(cutBeforeSpace('ab cd', 0)).toBe(2);
     expect(cutBeforeSpace('ab cd', 3)).toBe(5);
