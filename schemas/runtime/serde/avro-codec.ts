@@ -5,7 +5,7 @@ import { type Client, SchemaRegistryClient } from '@confluentinc/schemaregistry/
 import avro from 'avsc';
 import { WardenError } from '../errors.ts';
 import { type TopicKey, topicName } from '../kafka/topics.ts';
-import { checkAvroBounds } from './avro-bounds.ts';
+import { checkAvroBounds, guardBlockCounts } from './avro-bounds.ts';
 import { type ContractTopic, subjectFor, TOPIC_SCHEMAS, type TopicValue } from './contracts.ts';
 
 export interface RegistryConnection {
@@ -66,6 +66,8 @@ export class AvroCodec<K extends ContractTopic> {
   readonly topic: string;
   readonly subject: string;
   private readonly contract: avro.Type;
+  /** The contract's own array/map readers refuse forged block counts (guardBlockCounts). */
+  private readonly guarded: boolean;
   private writerId: Promise<number> | null = null;
   private knownId: number | null = null;
   private readonly readers = new Map<number, Promise<Reader>>();
@@ -78,6 +80,7 @@ export class AvroCodec<K extends ContractTopic> {
     this.topic = topicName(prefix, key as TopicKey);
     this.subject = subjectFor(this.topic);
     this.contract = avro.Type.forSchema(JSON.parse(TOPIC_SCHEMAS[key]) as avro.Schema);
+    this.guarded = guardBlockCounts(this.contract);
   }
 
   private schemaId(): Promise<number> {
@@ -137,7 +140,9 @@ export class AvroCodec<K extends ContractTopic> {
     try {
       const body = payload.subarray(HEADER_BYTES);
       // avsc trusts array/map block counts; a forged one would stall the consumer (avro-bounds.ts).
-      checkAvroBounds(reader.writer, body);
+      // Bodies in this build's contract are bounded by its guarded readers as they decode; other
+      // writer schemas go through avsc's resolver, whose readers are its own: walk those first.
+      if (reader.resolver !== undefined || !this.guarded) checkAvroBounds(reader.writer, body);
       return this.contract.fromBuffer(body, reader.resolver) as TopicValue[K];
     } catch (err) {
       throw new WardenError('SERDE_DECODE_FAILED', `${this.subject} schema id ${id}: ${(err as Error).message}`, {

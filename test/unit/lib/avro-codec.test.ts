@@ -2,7 +2,7 @@ import { MockClient } from '@confluentinc/schemaregistry';
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FLEET, generateFleet } from '../../../deploy/demo/fleet.ts';
-import { checkAvroBounds, MAX_ZERO_BYTE_ITEMS } from '../../../schemas/runtime/serde/avro-bounds.ts';
+import { checkAvroBounds, guardBlockCounts, MAX_ZERO_BYTE_ITEMS } from '../../../schemas/runtime/serde/avro-bounds.ts';
 import { topicName } from '../../../services/lib/kafka/topics.ts';
 import { AvroCodec, registerContracts } from '../../../services/lib/serde/avro-codec.ts';
 import { subjectFor, TOPIC_SCHEMAS } from '../../../services/lib/serde/contracts.ts';
@@ -99,6 +99,48 @@ describe('Avro codec', () => {
     expect(() => checkAvroBounds(nulls, nulls.toBuffer(Array(10).fill(null)))).not.toThrow();
     const tooMany = nulls.toBuffer(Array(MAX_ZERO_BYTE_ITEMS + 1).fill(null));
     expect(() => checkAvroBounds(nulls, tooMany)).toThrow(/zero-byte items/);
+  });
+
+  it('guarded readers refuse forged array and map counts as they decode, without the walk', () => {
+    const type = avro.Type.forSchema({
+      type: 'record',
+      name: 'R',
+      fields: [
+        { name: 'tags', type: { type: 'array', items: 'string' } },
+        { name: 'attrs', type: { type: 'map', values: 'string' } },
+      ],
+    });
+    expect(guardBlockCounts(type)).toBe(true);
+    const huge = [0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
+    // tags: ~2^62 items, then 'a'.
+    expect(() => type.fromBuffer(Buffer.from([...huge, 0x02, 0x61, 0x00, 0x00]))).toThrow(
+      /array block of \d+ items with only 4 bytes left/,
+    );
+    // tags empty; attrs: ~2^62 entries.
+    expect(() => type.fromBuffer(Buffer.from([0x00, ...huge, 0x02, 0x61, 0x02, 0x62, 0x00]))).toThrow(
+      /map block of \d+ items with only 5 bytes left/,
+    );
+    // A negative count (a block with its byte size) still reads, as avsc's own readers do.
+    const blocked = Buffer.from([0x01, 0x04, 0x02, 0x61, 0x00, 0x00]);
+    expect(type.fromBuffer(blocked)).toEqual(avro.Type.forSchema(type.schema()).fromBuffer(blocked));
+  });
+
+  it('does not guard arrays of zero-byte items: the walk and its item limit still run for them', () => {
+    expect(guardBlockCounts(avro.Type.forSchema({ type: 'array', items: 'null' }))).toBe(false);
+  });
+
+  it('guarded readers decode every contract exactly as avsc does (events, verdicts, findings of the fleet)', async () => {
+    const fleet = generateFleet(DEFAULT_FLEET, 1_764_000_000_000);
+    const guarded = avro.Type.forSchema(JSON.parse(TOPIC_SCHEMAS.events) as avro.Schema);
+    const plain = avro.Type.forSchema(JSON.parse(TOPIC_SCHEMAS.events) as avro.Schema);
+    expect(guardBlockCounts(guarded)).toBe(true);
+    for (const k of ['verdicts', 'findings', 'control'] as const) {
+      expect(guardBlockCounts(avro.Type.forSchema(JSON.parse(TOPIC_SCHEMAS[k]) as avro.Schema))).toBe(true);
+    }
+    for (let i = 0; i < 500; i++) {
+      const bytes = plain.toBuffer(fleet.next().value!.event);
+      expect(guarded.fromBuffer(bytes)).toEqual(plain.fromBuffer(bytes));
+    }
   });
 
   it('passes every event the demo fleet encodes', async () => {
