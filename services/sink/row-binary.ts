@@ -37,6 +37,26 @@ export class RowBinaryWriter {
   }
 
   string(s: string): void {
+    // Most strings here are short ASCII (ids, names, kinds): copied char by char, they skip two
+    // native calls (byteLength, write) that cost more than the copy. Anything else takes the
+    // native path; a non-ASCII char half-way restarts it from the string's start.
+    const n = s.length;
+    if (n < 0x80 && n <= 64) {
+      this.ensure(1 + n);
+      const buf = this.buf;
+      const start = this.pos + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === n) {
+        buf[this.pos] = n;
+        this.pos = start + n;
+        return;
+      }
+    }
     const bytes = Buffer.byteLength(s, 'utf8');
     this.varUInt(bytes);
     this.ensure(bytes);
@@ -66,6 +86,14 @@ export class RowBinaryWriter {
   int64(n: bigint): void {
     this.ensure(8);
     this.pos = this.buf.writeBigInt64LE(n, this.pos);
+  }
+
+  /** A safe integer (|n| < 2^53) as Int64/UInt64 (little-endian two's complement) without a BigInt. */
+  int64Safe(n: number): void {
+    this.ensure(8);
+    const hi = Math.floor(n / 0x1_0000_0000);
+    this.buf.writeUInt32LE(n - hi * 0x1_0000_0000, this.pos);
+    this.pos = this.buf.writeInt32LE(hi, this.pos + 4);
   }
 
   float64(n: number): void {
@@ -118,6 +146,24 @@ function parseType(type: string): { name: string; args: string[] } {
 
 const bad = (what: string, value: unknown): never => {
   throw new WardenError('SINK_RECORD_INVALID', `${what}: cannot encode ${JSON.stringify(value) ?? String(value)}`);
+};
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 0xffffffffffffffffn;
+
+/**
+ * The value as a safe integer when it is one already (a number, or a string of at most 15 decimal
+ * digits such as a Kafka offset), else null: those are written without building a BigInt.
+ */
+const safeInteger = (v: unknown): number | null => {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : null;
+  if (typeof v !== 'string' || v.length === 0 || v.length > 15) return null;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  return Number(v);
 };
 
 const toBigInt = (v: unknown, what: string): bigint => {
@@ -180,9 +226,17 @@ export function compileColumnWriter(type: string, what = type): ColumnWriter {
     case 'UInt32':
       return (w, v) => w.uint32(inRange(toNumber(v, what), 0, 0xffffffff, what));
     case 'UInt64':
-      return (w, v) => w.uint64(inRange(toBigInt(v, what), 0n, 0xffffffffffffffffn, what));
+      return (w, v) => {
+        const n = safeInteger(v);
+        if (n !== null && n >= 0) w.int64Safe(n);
+        else w.uint64(inRange(toBigInt(v, what), 0n, UINT64_MAX, what));
+      };
     case 'Int64':
-      return (w, v) => w.int64(inRange(toBigInt(v, what), -(2n ** 63n), 2n ** 63n - 1n, what));
+      return (w, v) => {
+        const n = safeInteger(v);
+        if (n !== null) w.int64Safe(n);
+        else w.int64(inRange(toBigInt(v, what), INT64_MIN, INT64_MAX, what));
+      };
     case 'Float64':
       return (w, v) => w.float64(toNumber(v, what));
     case 'DateTime':
@@ -191,6 +245,13 @@ export function compileColumnWriter(type: string, what = type): ColumnWriter {
       const scale = Number(args[0] ?? 3);
       // Ticks of 10^-scale s; the contracts carry milliseconds. ClickHouse's range: 1900 to 2299.
       const factor = 10 ** (scale - 3);
+      // 2299 in microseconds (scale 6) is ~1e16, past 2^53: larger scales keep the BigInt.
+      if (scale <= 3) {
+        return (w, v) =>
+          w.int64Safe(
+            Math.round(inRange(toMillis(v, what), DATETIME64_MIN_MS, DATETIME64_MAX_MS, what, false) * factor),
+          );
+      }
       return (w, v) =>
         w.int64(
           BigInt(Math.round(inRange(toMillis(v, what), DATETIME64_MIN_MS, DATETIME64_MAX_MS, what, false) * factor)),

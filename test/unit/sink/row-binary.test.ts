@@ -14,6 +14,31 @@ describe('RowBinary encoding', () => {
     expect(bytes('String', 'x'.repeat(300)).slice(0, 2)).toEqual([0xac, 0x02]);
   });
 
+  it('short ASCII strings (copied by hand) and the rest (native UTF-8) encode alike', () => {
+    for (const s of ['', 'a', 'a'.repeat(64), 'a'.repeat(65), `${'a'.repeat(63)}é`, 'Zoë', '日本', '\u0000\u007f']) {
+      const utf8 = Buffer.from(s, 'utf8');
+      expect(bytes('String', s)).toEqual([
+        ...(utf8.length < 0x80 ? [utf8.length] : [(utf8.length & 0x7f) | 0x80, utf8.length >> 7]),
+        ...utf8,
+      ]);
+    }
+  });
+
+  it('writes Int64/UInt64 from safe integers (numbers, offset strings) as the BigInt path does', () => {
+    const int64 = (n: bigint) => [...Buffer.from(new BigInt64Array([n]).buffer)];
+    for (const n of [0, 1, -1, -5, 2 ** 32, -(2 ** 32) - 3, 2 ** 53 - 1, -(2 ** 53) + 1]) {
+      expect(bytes('Int64', n)).toEqual(int64(BigInt(n)));
+    }
+    expect(bytes('UInt64', '007')).toEqual(int64(7n));
+    expect(bytes('UInt64', '123456789012345678')).toEqual(int64(123456789012345678n));
+    expect(bytes('UInt64', 2 ** 53 + 2)).toEqual(int64(BigInt(2 ** 53 + 2)));
+    expect(bytes('UInt64', 1.5)).toEqual(int64(1n));
+    expect(() => bytes('UInt64', -1)).toThrow(/out of range/);
+    const before1970 = Date.UTC(1950, 5, 5, 1, 2, 3, 456);
+    expect(bytes("DateTime64(3, 'UTC')", before1970)).toEqual(int64(BigInt(before1970)));
+    expect(bytes('DateTime64(6)', before1970)).toEqual(int64(BigInt(before1970) * 1000n));
+  });
+
   it('writes DateTime64(3) as little-endian milliseconds, from a number or an ISO string', () => {
     const ms = Date.UTC(2026, 11, 6, 12, 0, 0, 123);
     const expected = [...Buffer.from(new BigInt64Array([BigInt(ms)]).buffer)];
