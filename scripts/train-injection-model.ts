@@ -1,17 +1,19 @@
 /**
  * Trains the prompt-injection classifier reproducibly and writes
- * detectors/injection/model/injection-lr.json (model format v4; v5 with --concepts):
+ * detectors/injection/model/injection-lr.json (model format v5 with --concepts, the committed model;
+ * v4 without):
  *
  *   npx tsx scripts/gen-injection-synthetic.ts   # writes the training file (git-ignored, 12 MB, regenerated)
- *   npx tsx scripts/train-injection-model.ts     # ~1 CPU-minute here (3 min wall on a shared box), fixed seed, same output each run
- *   npx tsx scripts/train-injection-model.ts --concepts   # model format v5: also concept features
+ *   npx tsx scripts/train-injection-model.ts --concepts   # the committed model (format v5); ~2 CPU-minutes here, fixed seed, same output each run
+ *   npx tsx scripts/train-injection-model.ts     # model format v4: without concept features
  *
  * Model: logistic regression over the SET of hashed word unigrams, word bigrams and 5-character word
  * stems in a window (binary, x = 1 / sqrt(distinct features); detectors/injection/ml/features.ts),
  * 2^17 int16 weights. With --concepts (format v5) also concept features from
  * detectors/injection/ml/concept-lexicon.ts (a feature per concept of a listed word, one per pair of
- * concepts a few words apart): measured in docs/detection-quality.md ("concept features") and not the default,
- * because it raised the false-positive rate on held-out agent traffic above 1 %. Versus v2 (char
+ * concepts a few words apart): measured in docs/detection-quality.md ("concept features"), adopted
+ * as the default once the training data held benign concept look-alikes (held-out agent-traffic FPR
+ * 0.7 %, under the 1 % bound that earlier v5 variants missed). Versus v2 (char
  * 3–5-grams + words, counts / sqrt(total), 2^18): repetition no longer adds up, generic character n-grams no longer drift long benign windows upwards, and
  * scoring is ~4x faster.
  *
