@@ -7,6 +7,7 @@ import type {
   Producer,
   ProducerBatch,
   ProducerRecord,
+  RecordMetadata,
 } from 'kafkajs';
 import { splitList } from '../env-config.ts';
 import type { Logger } from '../logger.ts';
@@ -76,10 +77,86 @@ export function confluentProducer(mod: ConfluentModule, rd: RdConfig, options: P
   });
   const send = producer.send.bind(producer);
   const sendBatch = producer.sendBatch.bind(producer);
+  const internal = producer as Producer & Partial<InternalAccess>;
   // acks is fixed to all at construction; the per-call knobs kafkajs accepts are dropped, not forwarded.
-  producer.send = ({ topic, messages }: ProducerRecord) => send({ topic, messages });
-  producer.sendBatch = ({ topicMessages }: ProducerBatch) => sendBatch({ topicMessages });
+  producer.send = ({ topic, messages }: ProducerRecord) => {
+    const rd = typeof internal._getInternalClient === 'function' ? internal._getInternalClient() : null;
+    return rd && messages.every(plain) ? produceAll(rd, topic, messages) : send({ topic, messages });
+  };
+  producer.sendBatch = ({ topicMessages }: ProducerBatch) => {
+    const rd = typeof internal._getInternalClient === 'function' ? internal._getInternalClient() : null;
+    const all = topicMessages ?? [];
+    if (!rd || !all.every((t) => t.messages.every(plain))) return sendBatch({ topicMessages });
+    return Promise.all(all.map((t) => produceAll(rd, t.topic, t.messages))).then((r) => r.flat());
+  };
   return producer;
+}
+
+/**
+ * The library's KafkaJS layer (1.10) gives every message its own promise, opaque object and
+ * header conversion, and sorts the acknowledgements through a Map keyed by strings: ~3 CPU-µs per
+ * message of the ~10 a produce costs (measured on this box, 300-byte messages in batches of 500).
+ * Messages without headers or timestamps — verdicts, findings, events — go straight to its
+ * librdkafka producer with one shared opaque per topic instead. The library's delivery callback
+ * calls `resolve(metadata)` / `reject(error)` on whatever opaque it gets, so acknowledgement,
+ * errors and the returned metadata (lowest offset per partition) are what `send` gives.
+ */
+interface RdProducer {
+  produce(
+    topic: string,
+    partition: number,
+    value: Buffer | null,
+    key: string | Buffer | null | undefined,
+    timestamp: number,
+    opaque: unknown,
+  ): unknown;
+}
+interface InternalAccess {
+  _getInternalClient(): RdProducer | null;
+}
+type OutMessage = ProducerRecord['messages'][number];
+
+function plain(m: OutMessage): boolean {
+  return m.headers === undefined && (m.timestamp === undefined || m.timestamp === null);
+}
+
+function produceAll(rd: RdProducer, topic: string, messages: OutMessage[]): Promise<RecordMetadata[]> {
+  if (messages.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    let left = messages.length;
+    let failure: unknown = null;
+    const first: RecordMetadata[] = [];
+    const settle = () => {
+      if (--left > 0) return;
+      if (failure !== null) reject(failure);
+      else resolve(first.filter((m) => m !== undefined));
+    };
+    const opaque = {
+      resolve(meta: RecordMetadata & { baseOffset: unknown }) {
+        // Acknowledgements of one partition arrive in offset order: the first is the lowest.
+        if (first[meta.partition] === undefined) {
+          first[meta.partition] = {
+            ...meta,
+            baseOffset: meta.baseOffset == null ? meta.baseOffset : String(meta.baseOffset),
+          } as RecordMetadata;
+        }
+        settle();
+      },
+      reject(err: unknown) {
+        failure ??= err;
+        settle();
+      },
+    };
+    for (const m of messages) {
+      const value = typeof m.value === 'string' ? Buffer.from(m.value) : m.value;
+      try {
+        rd.produce(topic, m.partition ?? -1, value, m.key, 0, opaque);
+      } catch (err) {
+        // Not queued (queue full, not connected): no acknowledgement will come for it.
+        opaque.reject(err);
+      }
+    }
+  });
 }
 
 /** How long a lost group session may stay lost before the consumer is rebuilt (a rejoin takes seconds). */
