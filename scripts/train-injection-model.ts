@@ -1,15 +1,15 @@
 /**
  * Trains the prompt-injection classifier reproducibly and writes
- * detectors/injection/model/injection-lr.json (model format v5 with --concepts, the committed model;
- * v4 without):
+ * detectors/injection/model/injection-lr.json (model format v5, the committed model; v4 with
+ * --no-concepts):
  *
  *   npx tsx scripts/gen-injection-synthetic.ts   # writes the training file (git-ignored, 12 MB, regenerated)
- *   npx tsx scripts/train-injection-model.ts --concepts   # the committed model (format v5); ~2 CPU-minutes here, fixed seed, same output each run
- *   npx tsx scripts/train-injection-model.ts     # model format v4: without concept features
+ *   npx tsx scripts/train-injection-model.ts     # the committed model (format v5); ~2 CPU-minutes here, fixed seed, same output each run
+ *   npx tsx scripts/train-injection-model.ts --no-concepts   # model format v4: without concept features
  *
  * Model: logistic regression over the SET of hashed word unigrams, word bigrams and 5-character word
  * stems in a window (binary, x = 1 / sqrt(distinct features); detectors/injection/ml/features.ts),
- * 2^17 int16 weights. With --concepts (format v5) also concept features from
+ * 2^17 int16 weights. In format v5 (the default) also concept features from
  * detectors/injection/ml/concept-lexicon.ts (a feature per concept of a listed word, one per pair of
  * concepts a few words apart): measured in docs/detection-quality.md ("concept features"), adopted
  * as the default once the training data held benign concept look-alikes (held-out agent-traffic FPR
@@ -97,8 +97,11 @@ const MAX_FPR = 0.005;
 const SELECTION_MAX_FPR = 0.02;
 
 if (DEEPSET_TRAIN.includes('test')) throw new Error('refusing to train on a test split');
-/** Concept features (model format v5). */
-const CONCEPTS = process.argv.includes('--concepts');
+/**
+ * Concept features (model format v5, the committed model) unless --no-concepts (format v4), so the
+ * plain command reproduces what is committed. `--concepts` is still accepted and changes nothing.
+ */
+const CONCEPTS = !process.argv.includes('--no-concepts');
 /**
  * Extra L2 on concept and concept-pair features (v5 only), on top of the shared l2: a concept fires
  * in many documents, so with few benign rows that use it one concept can outweigh every word (see

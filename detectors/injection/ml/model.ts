@@ -92,7 +92,7 @@ export function loadInjectionModel(file: InjectionModelFile): InjectionModel {
   const concepts = file.format === 'warden.injection-lr.v5';
   if (concepts && file.conceptLexicon !== CONCEPT_LEXICON_FINGERPRINT)
     throw new Error(
-      `injection model was trained with concept lexicon ${file.conceptLexicon}, this build has ${CONCEPT_LEXICON_FINGERPRINT}: retrain (scripts/train-injection-model.ts --concepts)`,
+      `injection model was trained with concept lexicon ${file.conceptLexicon}, this build has ${CONCEPT_LEXICON_FINGERPRINT}: retrain (scripts/train-injection-model.ts)`,
     );
   return createInjectionModel(decodeWeights(file), { ...file, concepts });
 }
