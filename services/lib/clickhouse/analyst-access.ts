@@ -36,6 +36,7 @@ export function analystRole(tenantId: string): string {
   return `warden_analyst_${tenantId.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
+// Quotes the operator's tenant ids and password hashes (trusted text, never agent content).
 function literal(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
