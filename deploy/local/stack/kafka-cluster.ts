@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Component, Reporter } from './component.ts';
 import type { StackConfig } from './config.ts';
-import { installKafkaJars, kafkaLibs, log4jProperties } from './kafka.ts';
+import { installKafkaJars, kafkaLibs, kraftClusterId, log4jProperties } from './kafka.ts';
 import { startProcess } from './supervisor.ts';
 import { requireJava, requireMaven, run } from './tools.ts';
 
@@ -169,7 +168,7 @@ function sharedClusterId(clusterDir: string): string {
   const file = join(clusterDir, 'cluster.id');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(clusterDir, { recursive: true });
-  const id = randomBytes(16).toString('base64url');
+  const id = kraftClusterId();
   writeFileSync(file, `${id}\n`);
   return id;
 }

@@ -77,7 +77,7 @@ export function kafkaComponent(config: StackConfig): Component {
       const classpath = `${libs}/*`;
       if (!existsSync(join(dataDir, 'meta.properties'))) {
         // KRaft refuses to start on unformatted storage; formatting once keeps data across restarts.
-        const clusterId = randomBytes(16).toString('base64url');
+        const clusterId = kraftClusterId();
         report(`formatting KRaft storage in ${dataDir} (cluster ${clusterId})`);
         await run(
           java,
@@ -186,4 +186,16 @@ rootLogger.appenderRef.file.ref = file
 logger.kafka-request.name = kafka.request.logger
 logger.kafka-request.level = warn
 `;
+}
+
+/**
+ * A random KRaft cluster id: 16 bytes in URL-safe base64, like Kafka's own `Uuid`. One that starts
+ * with '-' is drawn again, as Kafka does: the storage tool's argument parser would read it as an
+ * option ("--cluster-id: expected one argument"), which failed about one fresh start in 64.
+ */
+export function kraftClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
