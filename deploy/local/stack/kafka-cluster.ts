@@ -166,7 +166,12 @@ function nodeComponent(
 /** All nodes of one cluster are formatted with the same id; the first start creates it. */
 function sharedClusterId(clusterDir: string): string {
   const file = join(clusterDir, 'cluster.id');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim();
+    // The storage tool refuses an id starting with '-', so no node was ever formatted with one
+    // written before kraftClusterId() redrew them: replace it instead of failing every start.
+    if (!stored.startsWith('-')) return stored;
+  }
   mkdirSync(clusterDir, { recursive: true });
   const id = kraftClusterId();
   writeFileSync(file, `${id}\n`);
