@@ -20,6 +20,12 @@ export const ConnectionEnv = {
   KAFKA_SASL_USERNAME: Type.Optional(Type.String()),
   KAFKA_SASL_PASSWORD: Type.Optional(Type.String()),
   KAFKA_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  KAFKA_DEBUG: Type.Optional(
+    Type.String({
+      pattern: '^[a-z]+(,[a-z]+)*$',
+      description: "librdkafka debug contexts (e.g. 'cgrp,topic,fetch'), logged at info; troubleshooting only",
+    }),
+  ),
   KAFKA_TOPIC_PREFIX: Type.String({
     default: '',
     description: 'Prefix for every warden topic (tests use it to isolate runs)',

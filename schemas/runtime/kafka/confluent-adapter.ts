@@ -14,6 +14,8 @@ import type { Logger } from '../logger.ts';
 import { CommitVerifier, type TopicPartitionOffset } from './commit-verifier.ts';
 import { GroupSessionWatchdog } from './group-session-watchdog.ts';
 import type { ConsumerOptions, KafkaConnection, ProducerOptions } from './options.ts';
+import { type PartitionOffsets, PartitionProgress, type PartitionRef } from './partition-progress.ts';
+import { ProducerStall, type StallPolicy } from './producer-stall.ts';
 
 /**
  * Presents @confluentinc/kafka-javascript with kafkajs's calling conventions, so warden's code has
@@ -41,7 +43,7 @@ function baseConfig({ conn, clientId, log }: RdConfig, onLine?: (facility: strin
     brokers: splitList(conn.KAFKA_BROKERS),
     clientId,
     connectionTimeout: conn.KAFKA_CONNECT_TIMEOUT_MS,
-    logger: pinoAdapter(log, onLine),
+    logger: pinoAdapter(log, onLine, conn.KAFKA_DEBUG !== undefined),
   };
   const config: Config = {
     kafkaJS,
@@ -50,6 +52,7 @@ function baseConfig({ conn, clientId, log }: RdConfig, onLine?: (facility: strin
     // broker-restart e2e test saw as a consumer group stuck with lag for minutes.
     'topic.metadata.refresh.interval.ms': 10_000,
   };
+  if (conn.KAFKA_DEBUG) config.debug = conn.KAFKA_DEBUG;
   if (conn.KAFKA_SSL) {
     kafkaJS.ssl = true;
     if (conn.KAFKA_SSL_CA_FILE) config['ssl.ca.location'] = conn.KAFKA_SSL_CA_FILE;
@@ -64,17 +67,84 @@ function baseConfig({ conn, clientId, log }: RdConfig, onLine?: (facility: strin
   return config;
 }
 
+/** See producer-stall.ts: sends waiting 30 s with no acknowledgement at all replace the producer. */
+const PRODUCER_STALL: StallPolicy = { stallMs: 30_000, maxBackoffMs: 300_000 };
+const PRODUCER_CHECK_MS = 5_000;
+
 export function confluentProducer(mod: ConfluentModule, rd: RdConfig, options: ProducerOptions): Producer {
   const base = baseConfig(rd);
-  const producer = new mod.KafkaJS.Kafka(base).producer({
-    kafkaJS: { ...(base.kafkaJS as Config), idempotent: options.idempotent ?? false, acks: -1 },
-    'linger.ms': options.lingerMs ?? 5,
-    // Idempotence allows at most 5 and keeps the order of every partition within them.
-    'max.in.flight.requests.per.connection': Math.min(
-      options.maxInFlightRequests ?? 5,
-      options.idempotent ? 5 : 1_000_000,
-    ),
-  });
+  const build = () =>
+    withFastPath(
+      new mod.KafkaJS.Kafka(base).producer({
+        kafkaJS: { ...(base.kafkaJS as Config), idempotent: options.idempotent ?? false, acks: -1 },
+        'linger.ms': options.lingerMs ?? 5,
+        // Idempotence allows at most 5 and keeps the order of every partition within them.
+        'max.in.flight.requests.per.connection': Math.min(
+          options.maxInFlightRequests ?? 5,
+          options.idempotent ? 5 : 1_000_000,
+        ),
+      }),
+    );
+  let current = build();
+  const stall = new ProducerStall(PRODUCER_STALL, Date.now());
+  let timer: NodeJS.Timeout | null = null;
+  let replacing = false;
+
+  async function replaceIfStalled(): Promise<void> {
+    if (replacing || !stall.stalled(Date.now())) return;
+    replacing = true;
+    stall.attempted(Date.now());
+    const old = current;
+    const fresh = build();
+    try {
+      await fresh.connect();
+    } catch (err) {
+      // The brokers may really be down: the next try waits the doubled back-off.
+      rd.log.warn({ err, kafka: 'librdkafka' }, 'replacing a stalled producer failed; trying again later');
+      void fresh.disconnect().catch(() => undefined);
+      replacing = false;
+      return;
+    }
+    const waitedMs = stall.oldestWaitMs(Date.now());
+    current = fresh;
+    const failed = stall.fail(
+      stall.replaced(),
+      Object.assign(new Error('the producer was replaced after a stall; this send was never acknowledged'), {
+        code: 'KAFKA_PRODUCER_STALLED',
+        retriable: true,
+      }),
+    );
+    rd.log.warn(
+      { kafka: 'librdkafka', code: 'KAFKA_PRODUCER_STALLED', waitedMs, failedSends: failed },
+      'sends got no acknowledgement for 30 s; replaced the producer (the waiting sends fail and are retried)',
+    );
+    // Its queue may never drain: do not wait for it.
+    void Promise.race([old.disconnect(), delay(10_000)]).catch(() => undefined);
+    replacing = false;
+  }
+
+  const adapter = {
+    async connect() {
+      await current.connect();
+      timer ??= setInterval(() => void replaceIfStalled(), PRODUCER_CHECK_MS);
+      timer.unref();
+    },
+    async disconnect() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await current.disconnect();
+    },
+    send: (record: ProducerRecord) => stall.track(() => current.send(record), Date.now),
+    sendBatch: (batch: ProducerBatch) => stall.track(() => current.sendBatch(batch), Date.now),
+    // The integration test checks that the fast path below is reachable on this library version.
+    _getInternalClient: () => (current as Producer & Partial<InternalAccess>)._getInternalClient?.() ?? null,
+    on: (event: string, cb: (...args: unknown[]) => void) => current.on(event as never, cb as never),
+  };
+  return adapter as unknown as Producer;
+}
+
+/** The library's producer, with plain messages sent straight to librdkafka (see produceAll). */
+function withFastPath(producer: Producer): Producer {
   const send = producer.send.bind(producer);
   const sendBatch = producer.sendBatch.bind(producer);
   const internal = producer as Producer & Partial<InternalAccess>;
@@ -168,19 +238,33 @@ const ERR_ASSIGN_PARTITIONS = -175;
 /** How often queued commits are checked against what the coordinator holds (see commit-verifier.ts). */
 const COMMIT_VERIFY_MS = 5_000;
 const COMMITTED_TIMEOUT_MS = 10_000;
+/** How long a partition with records past its commit may go without a batch or commit (see partition-progress.ts). */
+const PARTITION_STALL_MS = 30_000;
+const WATERMARK_TIMEOUT_MS = 5_000;
 
 /** The parts of the library's KafkaJS consumer beyond kafkajs's own Consumer type that the adapter uses. */
 interface ConfluentConsumerExtras {
   // One entry per partition (its JSDoc says per topic with `partitions`, the code flattens them).
   assignment(): { topic: string; partition: number }[];
   committed(partitions: TopicPartitionOffset[], timeoutMs?: number): Promise<TopicPartitionOffset[]>;
+  _getInternalClient(): RdConsumer | null;
+}
+interface RdConsumer {
+  queryWatermarkOffsets(
+    topic: string,
+    partition: number,
+    timeoutMs: number,
+    cb: (err: Error | null, offsets?: { highOffset: number | string }) => void,
+  ): void;
 }
 
 export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: ConsumerOptions): Consumer {
   const { maxBatchSize, ...kafkajsOptions } = options;
   const watchdog = new GroupSessionWatchdog(GROUP_STUCK_MS);
   const verifier = new CommitVerifier();
+  const progress = new PartitionProgress(PARTITION_STALL_MS);
   let verifying = false;
+  let checkingProgress = false;
   const base = baseConfig(rd, (facility) => watchdog.observe(facility));
   let real: Consumer | null = null;
   let subscription: ConsumerSubscribeTopics | null = null;
@@ -194,7 +278,7 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
   };
   async function start(): Promise<void> {
     const sub = subscription!;
-    const { autoCommit, autoCommitInterval, autoCommitThreshold, ...rest } = runConfig!;
+    const { autoCommit, autoCommitInterval, autoCommitThreshold, ...rest } = withProgress(runConfig!, progress);
     const consumer = new mod.KafkaJS.Kafka(base).consumer({
       kafkaJS: {
         ...(base.kafkaJS as Config),
@@ -221,23 +305,72 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
   /** A consumer whose group session stays lost is replaced; offsets commit only after writes, so nothing is lost. */
   async function rebuildIfStuck(): Promise<void> {
     if (rebuilding || timer === null || !watchdog.stuck()) return;
+    rd.log.warn(
+      { kafka: 'librdkafka', code: 'KAFKA_UNREACHABLE', lostForMs: watchdog.lostForMs() },
+      'consumer group session lost and not regained; rebuilding the consumer',
+    );
+    await rebuild();
+  }
+
+  async function rebuild(): Promise<void> {
     rebuilding = true;
     const old = real;
     try {
-      rd.log.warn(
-        { kafka: 'librdkafka', code: 'KAFKA_UNREACHABLE', lostForMs: watchdog.lostForMs() },
-        'consumer group session lost and not regained; rebuilding the consumer',
-      );
       real = null;
       // A stuck client may never finish leaving the group: do not wait for it forever.
       if (old) await Promise.race([old.disconnect().catch(() => undefined), delay(10_000)]);
+      progress.reset();
       await start();
       watchdog.rejoined();
     } catch (err) {
-      // The watchdog still says stuck, so the next check tries again.
+      // Whatever made the rebuild necessary is still seen, so the next check tries again.
       rd.log.error({ err, kafka: 'librdkafka' }, 'rebuilding the consumer failed; retrying');
     } finally {
       rebuilding = false;
+    }
+  }
+
+  /** Rebuilds a consumer that stopped reading a partition with records past its commit (partition-progress.ts). */
+  async function checkProgress(): Promise<void> {
+    const consumer = real as (Consumer & ConfluentConsumerExtras) | null;
+    if (checkingProgress || rebuilding || consumer === null) return;
+    const quietNow = () => progress.quiet(consumer.assignment(), flatPaused(consumer.paused()), Date.now());
+    checkingProgress = true;
+    try {
+      const refs = quietNow();
+      if (refs.length === 0) return;
+      const [committed, highs] = await Promise.all([
+        consumer.committed(
+          refs.map((p) => ({ ...p, offset: '-1001' })),
+          COMMITTED_TIMEOUT_MS,
+        ),
+        Promise.all(refs.map((p) => highWatermark(consumer, p))),
+      ]);
+      const held = new Map(committed.map((c) => [partitionKey(c), BigInt(Number(c.offset) >= 0 ? c.offset : -1)]));
+      const offsets: PartitionOffsets[] = refs.map((p, i) => ({
+        ...p,
+        committed: held.get(partitionKey(p)) ?? -1n,
+        high: highs[i]!,
+      }));
+      // A batch may have started while the broker answered: only what is still quiet counts.
+      const still = new Set(quietNow().map(partitionKey));
+      const stalled = progress.stalled(offsets).filter((o) => still.has(partitionKey(o)));
+      if (stalled.length === 0 || consumer !== real) return;
+      rd.log.warn(
+        {
+          kafka: 'librdkafka',
+          code: 'KAFKA_PARTITION_STALLED',
+          stalledForMs: PARTITION_STALL_MS,
+          partitions: stalled.map((o) => `${o.topic}[${o.partition}] committed ${o.committed} of ${o.high}`),
+        },
+        'partitions with records past their commit got no batch for 30 s; rebuilding the consumer',
+      );
+      await rebuild();
+    } catch (err) {
+      // Broker or coordinator still moving: the next round asks again.
+      rd.log.warn({ err, kafka: 'librdkafka' }, 'checking partition progress failed; retrying');
+    } finally {
+      checkingProgress = false;
     }
   }
 
@@ -285,6 +418,7 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
       timer = setInterval(() => {
         void rebuildIfStuck();
         void verifyCommits();
+        void checkProgress();
       }, COMMIT_VERIFY_MS);
       timer.unref();
     },
@@ -300,6 +434,8 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
       // Resolves once queued, not stored: remember it so verifyCommits can send it again if it is lost.
       await need().commitOffsets(offsets);
       verifier.committing(offsets);
+      const now = Date.now();
+      for (const o of offsets) progress.committed(o, now);
     },
     seek: (s: Parameters<Consumer['seek']>[0]) => need().seek(s),
     pause: (t: Parameters<Consumer['pause']>[0]) => need().pause(t),
@@ -314,12 +450,54 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
   return adapter as unknown as Consumer;
 }
 
-/** librdkafka's log lines go to the service's pino logger, warnings and up only, and to `onLine` by facility. */
-function pinoAdapter(log: Logger, onLine?: (facility: string | undefined) => void) {
+/** The service's handlers, reporting to `progress` when each batch (or message) starts and ends. */
+function withProgress(run: ConsumerRunConfig, progress: PartitionProgress): ConsumerRunConfig {
+  const tracked = async <T>(p: PartitionRef, work: () => Promise<T>): Promise<T> => {
+    const generation = progress.batchStarted(p, Date.now());
+    try {
+      return await work();
+    } finally {
+      progress.batchEnded(p, Date.now(), generation);
+    }
+  };
+  const { eachBatch, eachMessage } = run;
+  return {
+    ...run,
+    ...(eachBatch ? { eachBatch: (payload) => tracked(payload.batch, () => eachBatch(payload)) } : {}),
+    ...(eachMessage ? { eachMessage: (payload) => tracked(payload, () => eachMessage(payload)) } : {}),
+  };
+}
+
+function highWatermark(consumer: ConfluentConsumerExtras, p: PartitionRef): Promise<bigint> {
+  const client = consumer._getInternalClient();
+  if (client === null) return Promise.reject(new Error('consumer is not connected'));
+  return new Promise((resolve, reject) => {
+    client.queryWatermarkOffsets(p.topic, p.partition, WATERMARK_TIMEOUT_MS, (err, offsets) => {
+      if (err || offsets === undefined) reject(err ?? new Error('no watermark offsets'));
+      else resolve(BigInt(offsets.highOffset));
+    });
+  });
+}
+
+const partitionKey = (p: PartitionRef) => `${p.topic}\u0000${p.partition}`;
+
+function flatPaused(paused: { topic: string; partitions: number[] }[]): PartitionRef[] {
+  return paused.flatMap(({ topic, partitions }) => partitions.map((partition) => ({ topic, partition })));
+}
+
+/**
+ * librdkafka's log lines go to the service's pino logger, warnings and up only, and to `onLine` by
+ * facility. With KAFKA_DEBUG set the operator asked for its debug lines: they go out at info, so
+ * they show without turning on warden's own debug logs.
+ */
+function pinoAdapter(log: Logger, onLine?: (facility: string | undefined) => void, verbose = false) {
   const facility = (extra?: object) => (extra as { fac?: string } | undefined)?.fac;
+  const chatter = verbose
+    ? (message: string, extra?: object) => log.info({ kafka: 'librdkafka', ...extra }, message)
+    : () => undefined;
   const logger = {
-    info: () => undefined,
-    debug: () => undefined,
+    info: chatter,
+    debug: chatter,
     warn: (message: string, extra?: object) => {
       onLine?.(facility(extra));
       log.warn({ kafka: 'librdkafka', ...extra }, message);

@@ -17,6 +17,8 @@ export interface KafkaConnection {
   KAFKA_SASL_USERNAME?: string | undefined;
   KAFKA_SASL_PASSWORD?: string | undefined;
   KAFKA_CONNECT_TIMEOUT_MS: number;
+  /** librdkafka `debug` contexts; its debug lines then reach the service log at info (librdkafka only). */
+  KAFKA_DEBUG?: string | undefined;
 }
 
 /** kafkajs's producer options plus the one librdkafka knob warden tunes per producer. */

@@ -8,8 +8,15 @@ interface FakeConsumer {
   runConfig?: unknown;
 }
 
+/** What the broker and coordinator answer about partition 0 of `events`, and whether it is paused. */
+interface FakeBroker {
+  committed: number;
+  high: number;
+  paused: boolean;
+}
+
 /** A stand-in for @confluentinc/kafka-javascript that records the consumers the adapter builds. */
-function fakeModule(failingConnects: number[] = []) {
+function fakeModule(failingConnects: number[] = [], broker?: FakeBroker) {
   const consumers: FakeConsumer[] = [];
   let logger: { warn(message: string, extra?: object): void } | undefined;
   const mod = {
@@ -33,6 +40,7 @@ function fakeModule(failingConnects: number[] = []) {
               c.runConfig = r;
             },
             disconnect: async () => void c.calls.push('disconnect'),
+            ...(broker ? brokerView(broker) : {}),
           };
         }
         producer() {
@@ -42,6 +50,20 @@ function fakeModule(failingConnects: number[] = []) {
     },
   } as unknown as ConfluentModule;
   return { mod, consumers, librdkafkaWarns: (fac: string) => logger!.warn('librdkafka line', { fac }) };
+}
+
+function brokerView(broker: FakeBroker) {
+  const p0 = { topic: 'events', partition: 0 };
+  return {
+    assignment: () => [p0],
+    paused: () => (broker.paused ? [{ topic: 'events', partitions: [0] }] : []),
+    commitOffsets: async () => undefined,
+    committed: async () => [{ ...p0, offset: String(broker.committed) }],
+    _getInternalClient: () => ({
+      queryWatermarkOffsets: (_t: string, _p: number, _ms: number, cb: (e: null, o: object) => void) =>
+        cb(null, { highOffset: broker.high, lowOffset: 0 }),
+    }),
+  };
 }
 
 const rd = () => ({
@@ -64,7 +86,7 @@ describe('confluent consumer adapter', () => {
     vi.useFakeTimers();
     const { mod, consumers, librdkafkaWarns } = fakeModule();
     const consumer = confluentConsumer(mod, rd(), { groupId: 'g' });
-    const eachBatch = async () => undefined;
+    const eachBatch = vi.fn(async (_payload: object) => undefined);
     await consumer.subscribe({ topics: ['events'], fromBeginning: true });
     await consumer.run({ eachBatch, autoCommit: false });
     expect(consumers).toHaveLength(1);
@@ -78,7 +100,10 @@ describe('confluent consumer adapter', () => {
     expect(consumers).toHaveLength(2);
     expect(consumers[0]!.calls).toContain('disconnect');
     expect(consumers[1]!.calls).toEqual(['connect', 'subscribe', 'run']);
-    expect((consumers[1]!.runConfig as { eachBatch: unknown }).eachBatch).toBe(eachBatch);
+    // The service's handler again (wrapped to track each partition's progress).
+    const payload = { batch: { topic: 'events', partition: 0 } };
+    await (consumers[1]!.runConfig as { eachBatch: (p: object) => Promise<void> }).eachBatch(payload);
+    expect(eachBatch).toHaveBeenCalledWith(payload);
     expect((consumers[1]!.config.kafkaJS as { autoCommit: boolean }).autoCommit).toBe(false);
     await consumer.disconnect();
   });
@@ -113,5 +138,64 @@ describe('confluent consumer adapter', () => {
     await vi.advanceTimersByTimeAsync(120_000);
     expect(consumers).toHaveLength(3);
     await consumer.disconnect();
+  });
+
+  describe('a partition with records past its commit and no batch', () => {
+    async function running(broker: FakeBroker, eachBatch: () => Promise<void> = async () => undefined) {
+      vi.useFakeTimers();
+      const fake = fakeModule([], broker);
+      const consumer = confluentConsumer(fake.mod, rd(), { groupId: 'g' });
+      await consumer.subscribe({ topics: ['events'] });
+      await consumer.run({ eachBatch, autoCommit: false });
+      return { ...fake, consumer };
+    }
+    const batch = (consumers: FakeConsumer[]) =>
+      (consumers.at(-1)!.runConfig as { eachBatch: (p: object) => Promise<void> }).eachBatch({
+        batch: { topic: 'events', partition: 0 },
+      });
+
+    it('gets the consumer rebuilt after 30 s', async () => {
+      const { consumer, consumers } = await running({ committed: 10, high: 50, paused: false });
+      await vi.advanceTimersByTimeAsync(25_000);
+      expect(consumers).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(15_000);
+      expect(consumers).toHaveLength(2);
+      expect(consumers[1]!.calls).toEqual(['connect', 'subscribe', 'run']);
+      // The service's handler, wrapped again for the new consumer.
+      await batch(consumers);
+      await consumer.disconnect();
+    });
+
+    it('is left alone while batches arrive, when caught up, or when the service paused it', async () => {
+      for (const broker of [
+        { committed: 10, high: 50, paused: false },
+        { committed: 50, high: 50, paused: false },
+        { committed: 10, high: 50, paused: true },
+        { committed: -1001, high: 50, paused: false },
+      ]) {
+        const { consumer, consumers } = await running(broker);
+        for (let s = 0; s < 120; s += 5) {
+          if (broker.committed === 10 && !broker.paused) await batch(consumers);
+          await vi.advanceTimersByTimeAsync(5_000);
+        }
+        expect(consumers, JSON.stringify(broker)).toHaveLength(1);
+        await consumer.disconnect();
+      }
+    });
+
+    it('is left alone while its batch is still being processed', async () => {
+      let release: () => void = () => undefined;
+      const slow = () => new Promise<void>((resolve) => (release = resolve));
+      const { consumer, consumers } = await running({ committed: 10, high: 50, paused: false }, slow);
+      const inFlight = batch(consumers);
+      // A write that takes minutes (ClickHouse down) is not a stalled fetch.
+      await vi.advanceTimersByTimeAsync(300_000);
+      expect(consumers).toHaveLength(1);
+      release();
+      await inFlight;
+      await vi.advanceTimersByTimeAsync(35_000);
+      expect(consumers).toHaveLength(2);
+      await consumer.disconnect();
+    });
   });
 });

@@ -1,0 +1,91 @@
+/**
+ * Notices an assigned partition that has records past its committed offset yet gets neither a
+ * batch nor a commit for a long time: the consumer has stopped reading it.
+ *
+ * Why: the commit verifier (commit-verifier.ts) covers a commit lost on the way to the coordinator,
+ * and the group-session watchdog a consumer that never rejoins. Neither sees a partition whose
+ * fetcher librdkafka (or its KafkaJS layer) no longer feeds after a broker restart: the group looks
+ * healthy and every other partition moves, while this one lags until the service is restarted
+ * (about one broker restart in 30 in the broker-restart fault test). Rebuilding the consumer makes
+ * it fetch from the committed offset again; offsets move only after the writes, so nothing is lost.
+ */
+export interface PartitionRef {
+  topic: string;
+  partition: number;
+}
+
+export interface PartitionOffsets extends PartitionRef {
+  /** The group's committed offset (next to read); -1 when none. */
+  committed: bigint;
+  /** The partition's high watermark (next offset to be written). */
+  high: bigint;
+}
+
+const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+export class PartitionProgress {
+  /** When each partition last moved (a batch started or ended, an offset committed) or was first seen. */
+  private readonly movedAt = new Map<string, number>();
+  private readonly inFlight = new Map<string, number>();
+  /** Bumped by reset(): a batch of the replaced consumer that ends late must not count for the new one. */
+  private generation = 0;
+
+  constructor(private readonly stallMs: number) {}
+
+  /** Returns the generation to hand back to batchEnded. */
+  batchStarted(p: PartitionRef, now: number): number {
+    const k = key(p.topic, p.partition);
+    this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1);
+    this.movedAt.set(k, now);
+    return this.generation;
+  }
+
+  batchEnded(p: PartitionRef, now: number, generation: number): void {
+    if (generation !== this.generation) return;
+    const k = key(p.topic, p.partition);
+    const n = (this.inFlight.get(k) ?? 1) - 1;
+    if (n > 0) this.inFlight.set(k, n);
+    else this.inFlight.delete(k);
+    this.movedAt.set(k, now);
+  }
+
+  committed(p: PartitionRef, now: number): void {
+    this.movedAt.set(key(p.topic, p.partition), now);
+  }
+
+  /**
+   * Assigned partitions that have not moved for the stall time and are neither paused nor being
+   * processed (a slow batch is the service's business, not a stalled fetch): the ones whose offsets
+   * are worth asking the broker for. Partitions no longer assigned are forgotten.
+   */
+  quiet(assigned: readonly PartitionRef[], paused: readonly PartitionRef[], now: number): PartitionRef[] {
+    const owned = new Set(assigned.map((p) => key(p.topic, p.partition)));
+    for (const k of [...this.movedAt.keys()]) if (!owned.has(k)) this.movedAt.delete(k);
+    const held = new Set(paused.map((p) => key(p.topic, p.partition)));
+    const out: PartitionRef[] = [];
+    for (const p of assigned) {
+      const k = key(p.topic, p.partition);
+      const moved = this.movedAt.get(k);
+      // First sight (just assigned): the clock starts now.
+      if (moved === undefined) this.movedAt.set(k, now);
+      else if (now - moved >= this.stallMs && !this.inFlight.has(k) && !held.has(k)) out.push(p);
+    }
+    return out;
+  }
+
+  /**
+   * Of the quiet partitions, those with records past the committed offset: stalled. One with no
+   * commit yet is never judged: a group that starts at the end has nothing to commit until
+   * something new arrives.
+   */
+  stalled(offsets: readonly PartitionOffsets[]): PartitionOffsets[] {
+    return offsets.filter((o) => o.committed >= 0n && o.high > o.committed);
+  }
+
+  /** After the consumer is rebuilt every partition starts afresh. */
+  reset(): void {
+    this.generation++;
+    this.movedAt.clear();
+    this.inFlight.clear();
+  }
+}
