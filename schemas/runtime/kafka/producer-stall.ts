@@ -49,8 +49,16 @@ export class ProducerStall {
   track<T>(send: () => Promise<T>, now: () => number): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
+      let sent: Promise<T>;
+      try {
+        sent = send();
+      } catch (err) {
+        // Thrown before anything was queued: nothing waits.
+        reject(err);
+        return;
+      }
       this.waiting.set(id, { startedAt: now(), generation: this.generation, reject });
-      send().then(
+      sent.then(
         (value) => {
           if (!this.waiting.delete(id)) return;
           this.acknowledged(now());

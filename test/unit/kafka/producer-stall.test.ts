@@ -54,10 +54,24 @@ describe('producer stall', () => {
         () => now,
       ),
     ).rejects.toThrow('down');
+    const throwing = (): Promise<string> => {
+      throw new Error('not connected');
+    };
+    await expect(stall.track(throwing, () => now)).rejects.toThrow('not connected');
     now = 54_999;
     expect(stall.stalled(now)).toBe(false);
     now = 55_000;
     expect(stall.stalled(now)).toBe(true);
+  });
+
+  it('does not count a send that threw before anything was queued as waiting', async () => {
+    const stall = new ProducerStall(policy, 0);
+    const throwing = (): Promise<string> => {
+      throw new Error('not connected');
+    };
+    await expect(stall.track(throwing, () => 0)).rejects.toThrow('not connected');
+    expect(stall.stalled(600_000)).toBe(false);
+    expect(stall.oldestWaitMs(600_000)).toBe(0);
   });
 
   it('fails the sends waiting on a replaced producer, and only those', async () => {
