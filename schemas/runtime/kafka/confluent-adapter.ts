@@ -250,6 +250,7 @@ interface ConfluentConsumerExtras {
   _getInternalClient(): RdConsumer | null;
 }
 interface RdConsumer {
+  position(partitions: PartitionRef[]): { topic: string; partition: number; offset?: number | string | null }[];
   queryWatermarkOffsets(
     topic: string,
     partition: number,
@@ -330,7 +331,7 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
     }
   }
 
-  /** Rebuilds a consumer that stopped reading a partition with records past its commit (partition-progress.ts). */
+  /** Rebuilds a consumer that stopped reading a partition the broker has records past (partition-progress.ts). */
   async function checkProgress(): Promise<void> {
     const consumer = real as (Consumer & ConfluentConsumerExtras) | null;
     if (checkingProgress || rebuilding || consumer === null) return;
@@ -346,9 +347,11 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
         ),
         Promise.all(refs.map((p) => highWatermark(consumer, p))),
       ]);
-      const held = new Map(committed.map((c) => [partitionKey(c), BigInt(Number(c.offset) >= 0 ? c.offset : -1)]));
+      const held = offsetMap(committed);
+      const read = offsetMap(consumer._getInternalClient()?.position(refs) ?? []);
       const offsets: PartitionOffsets[] = refs.map((p, i) => ({
         ...p,
+        position: read.get(partitionKey(p)) ?? -1n,
         committed: held.get(partitionKey(p)) ?? -1n,
         high: highs[i]!,
       }));
@@ -361,9 +364,11 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
           kafka: 'librdkafka',
           code: 'KAFKA_PARTITION_STALLED',
           stalledForMs: PARTITION_STALL_MS,
-          partitions: stalled.map((o) => `${o.topic}[${o.partition}] committed ${o.committed} of ${o.high}`),
+          partitions: stalled.map(
+            (o) => `${o.topic}[${o.partition}] at ${o.position} (committed ${o.committed}) of ${o.high}`,
+          ),
         },
-        'partitions with records past their commit got no batch for 30 s; rebuilding the consumer',
+        'partitions with records past what this consumer fetched got no batch for 30 s; rebuilding the consumer',
       );
       await rebuild();
     } catch (err) {
@@ -480,6 +485,16 @@ function highWatermark(consumer: ConfluentConsumerExtras, p: PartitionRef): Prom
 }
 
 const partitionKey = (p: PartitionRef) => `${p.topic}\u0000${p.partition}`;
+
+/** Offsets by partition; librdkafka's negative markers (invalid, end, stored) become -1. */
+function offsetMap(
+  offsets: { topic: string; partition: number; offset?: number | string | null }[],
+): Map<string, bigint> {
+  // The library answers null for a partition with no commit.
+  return new Map(
+    offsets.map((o) => [partitionKey(o), o.offset != null && Number(o.offset) >= 0 ? BigInt(o.offset) : -1n]),
+  );
+}
 
 function flatPaused(paused: { topic: string; partitions: number[] }[]): PartitionRef[] {
   return paused.flatMap(({ topic, partitions }) => partitions.map((partition) => ({ topic, partition })));

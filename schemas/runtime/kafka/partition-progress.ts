@@ -1,13 +1,15 @@
 /**
- * Notices an assigned partition that has records past its committed offset yet gets neither a
- * batch nor a commit for a long time: the consumer has stopped reading it.
+ * Notices an assigned partition whose consumer has stopped reading it: the broker holds records
+ * past what the consumer has fetched, yet no batch (and no commit) came for a long time.
  *
  * Why: the commit verifier (commit-verifier.ts) covers a commit lost on the way to the coordinator,
- * and the group-session watchdog a consumer that never rejoins. Neither sees a partition whose
+ * and the group-session watchdog a consumer that never rejoins. Neither would see a partition whose
  * fetcher librdkafka (or its KafkaJS layer) no longer feeds after a broker restart: the group looks
- * healthy and every other partition moves, while this one lags until the service is restarted
- * (about one broker restart in 30 in the broker-restart fault test). Rebuilding the consumer makes
- * it fetch from the committed offset again; offsets move only after the writes, so nothing is lost.
+ * healthy and every other partition moves, while this one lags until the service is restarted.
+ * Judged on the fetch position, not the commit: a sink that has read everything and waits for
+ * ClickHouse to take its buffer (commit behind, nothing left to fetch) is not stalled. Rebuilding
+ * the consumer makes it fetch from the committed offset again; offsets move only after the writes,
+ * so nothing is lost.
  */
 export interface PartitionRef {
   topic: string;
@@ -15,6 +17,8 @@ export interface PartitionRef {
 }
 
 export interface PartitionOffsets extends PartitionRef {
+  /** The next offset this consumer will fetch; -1 when it has consumed nothing since assignment. */
+  position: bigint;
   /** The group's committed offset (next to read); -1 when none. */
   committed: bigint;
   /** The partition's high watermark (next offset to be written). */
@@ -74,12 +78,16 @@ export class PartitionProgress {
   }
 
   /**
-   * Of the quiet partitions, those with records past the committed offset: stalled. One with no
-   * commit yet is never judged: a group that starts at the end has nothing to commit until
-   * something new arrives.
+   * Of the quiet partitions, those with records past the point this consumer reads from: its fetch
+   * position, or, when it has consumed nothing since assignment, the committed offset. One with
+   * neither is never judged: a group that starts at the end has nothing to read until something
+   * new arrives.
    */
   stalled(offsets: readonly PartitionOffsets[]): PartitionOffsets[] {
-    return offsets.filter((o) => o.committed >= 0n && o.high > o.committed);
+    return offsets.filter((o) => {
+      const from = o.position >= 0n ? o.position : o.committed;
+      return from >= 0n && o.high > from;
+    });
   }
 
   /** After the consumer is rebuilt every partition starts afresh. */

@@ -56,12 +56,20 @@ describe('partition progress', () => {
     expect(progress.quiet([p0], [], 11 * STALL)).toEqual([p0]);
   });
 
-  it('is stalled only with records past a commit it has', () => {
+  it('is stalled only with records past its fetch position, or past its commit when it has read nothing yet', () => {
     const progress = new PartitionProgress(STALL);
-    const at = (committed: bigint, high: bigint) => ({ ...p0, committed, high });
-    expect(progress.stalled([at(10n, 50n), at(50n, 50n), at(-1n, 50n), at(0n, 1n)])).toEqual([
-      at(10n, 50n),
-      at(0n, 1n),
+    const at = (position: bigint, committed: bigint, high: bigint) => ({ ...p0, position, committed, high });
+    const fetchStopped = at(30n, 10n, 50n);
+    // A sink that read everything and waits for ClickHouse to take its buffer: commit behind, nothing to fetch.
+    const waitingForWrite = at(50n, 10n, 50n);
+    const caughtUp = at(50n, 50n, 50n);
+    const neverRead = at(-1n, 10n, 50n);
+    const nothingYet = at(-1n, -1n, 50n);
+    const firstRecord = at(-1n, 0n, 1n);
+    expect(progress.stalled([fetchStopped, waitingForWrite, caughtUp, neverRead, nothingYet, firstRecord])).toEqual([
+      fetchStopped,
+      neverRead,
+      firstRecord,
     ]);
   });
 });

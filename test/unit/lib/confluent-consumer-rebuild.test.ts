@@ -10,6 +10,8 @@ interface FakeConsumer {
 
 /** What the broker and coordinator answer about partition 0 of `events`, and whether it is paused. */
 interface FakeBroker {
+  /** librdkafka's fetch position (next offset to hand out); -1001 when nothing consumed. */
+  position: number;
   committed: number;
   high: number;
   paused: boolean;
@@ -58,8 +60,10 @@ function brokerView(broker: FakeBroker) {
     assignment: () => [p0],
     paused: () => (broker.paused ? [{ topic: 'events', partitions: [0] }] : []),
     commitOffsets: async () => undefined,
-    committed: async () => [{ ...p0, offset: String(broker.committed) }],
+    // As the library answers: null for a partition with no commit.
+    committed: async () => [{ ...p0, offset: broker.committed < 0 ? null : String(broker.committed) }],
     _getInternalClient: () => ({
+      position: () => [{ ...p0, offset: broker.position }],
       queryWatermarkOffsets: (_t: string, _p: number, _ms: number, cb: (e: null, o: object) => void) =>
         cb(null, { highOffset: broker.high, lowOffset: 0 }),
     }),
@@ -155,7 +159,7 @@ describe('confluent consumer adapter', () => {
       });
 
     it('gets the consumer rebuilt after 30 s', async () => {
-      const { consumer, consumers } = await running({ committed: 10, high: 50, paused: false });
+      const { consumer, consumers } = await running({ position: 10, committed: 10, high: 50, paused: false });
       await vi.advanceTimersByTimeAsync(25_000);
       expect(consumers).toHaveLength(1);
       await vi.advanceTimersByTimeAsync(15_000);
@@ -166,16 +170,31 @@ describe('confluent consumer adapter', () => {
       await consumer.disconnect();
     });
 
-    it('is left alone while batches arrive, when caught up, or when the service paused it', async () => {
+    it('is judged on the commit when nothing was read since assignment, and on the position without a commit', async () => {
       for (const broker of [
-        { committed: 10, high: 50, paused: false },
-        { committed: 50, high: 50, paused: false },
-        { committed: 10, high: 50, paused: true },
-        { committed: -1001, high: 50, paused: false },
+        { position: -1001, committed: 10, high: 50, paused: false },
+        { position: 10, committed: -1001, high: 50, paused: false },
+      ]) {
+        const { consumer, consumers } = await running(broker);
+        await vi.advanceTimersByTimeAsync(40_000);
+        expect(consumers, JSON.stringify(broker)).toHaveLength(2);
+        await consumer.disconnect();
+      }
+    });
+
+    it('is left alone while batches arrive, when all is read, or when the service paused it', async () => {
+      const arriving = { position: 10, committed: 10, high: 50, paused: false };
+      for (const broker of [
+        arriving,
+        { position: 50, committed: 50, high: 50, paused: false },
+        // Everything read, the commit waits for the write (a sink while ClickHouse is down).
+        { position: 50, committed: 10, high: 50, paused: false },
+        { position: 10, committed: 10, high: 50, paused: true },
+        { position: -1001, committed: -1001, high: 50, paused: false },
       ]) {
         const { consumer, consumers } = await running(broker);
         for (let s = 0; s < 120; s += 5) {
-          if (broker.committed === 10 && !broker.paused) await batch(consumers);
+          if (broker === arriving) await batch(consumers);
           await vi.advanceTimersByTimeAsync(5_000);
         }
         expect(consumers, JSON.stringify(broker)).toHaveLength(1);
@@ -186,7 +205,7 @@ describe('confluent consumer adapter', () => {
     it('is left alone while its batch is still being processed', async () => {
       let release: () => void = () => undefined;
       const slow = () => new Promise<void>((resolve) => (release = resolve));
-      const { consumer, consumers } = await running({ committed: 10, high: 50, paused: false }, slow);
+      const { consumer, consumers } = await running({ position: 10, committed: 10, high: 50, paused: false }, slow);
       const inFlight = batch(consumers);
       // A write that takes minutes (ClickHouse down) is not a stalled fetch.
       await vi.advanceTimersByTimeAsync(300_000);
