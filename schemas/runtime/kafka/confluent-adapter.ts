@@ -272,6 +272,7 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
   let runConfig: ConsumerRunConfig | null = null;
   let timer: NodeJS.Timeout | null = null;
   let rebuilding = false;
+  let rebuildFailed = false;
   const listeners: [string, (...args: unknown[]) => void][] = [];
   const need = (): Consumer => {
     if (!real) throw new Error('consumer is not running yet: call run() first');
@@ -305,11 +306,13 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
 
   /** A consumer whose group session stays lost is replaced; offsets commit only after writes, so nothing is lost. */
   async function rebuildIfStuck(): Promise<void> {
-    if (rebuilding || timer === null || !watchdog.stuck()) return;
-    rd.log.warn(
-      { kafka: 'librdkafka', code: 'KAFKA_UNREACHABLE', lostForMs: watchdog.lostForMs() },
-      'consumer group session lost and not regained; rebuilding the consumer',
-    );
+    if (rebuilding || timer === null) return;
+    if (watchdog.stuck()) {
+      rd.log.warn(
+        { kafka: 'librdkafka', code: 'KAFKA_UNREACHABLE', lostForMs: watchdog.lostForMs() },
+        'consumer group session lost and not regained; rebuilding the consumer',
+      );
+    } else if (!rebuildFailed) return;
     await rebuild();
   }
 
@@ -323,8 +326,10 @@ export function confluentConsumer(mod: ConfluentModule, rd: RdConfig, options: C
       progress.reset();
       await start();
       watchdog.rejoined();
+      rebuildFailed = false;
     } catch (err) {
-      // Whatever made the rebuild necessary is still seen, so the next check tries again.
+      // The next check tries again, whatever made the rebuild necessary.
+      rebuildFailed = true;
       rd.log.error({ err, kafka: 'librdkafka' }, 'rebuilding the consumer failed; retrying');
     } finally {
       rebuilding = false;

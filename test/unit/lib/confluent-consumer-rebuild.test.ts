@@ -170,6 +170,20 @@ describe('confluent consumer adapter', () => {
       await consumer.disconnect();
     });
 
+    it('tries the rebuild again at the next check when it fails', async () => {
+      vi.useFakeTimers();
+      const { mod, consumers } = fakeModule([1], { position: 10, committed: 10, high: 50, paused: false });
+      const consumer = confluentConsumer(mod, rd(), { groupId: 'g' });
+      await consumer.subscribe({ topics: ['events'] });
+      await consumer.run({ eachBatch: async () => undefined });
+      await vi.advanceTimersByTimeAsync(35_000);
+      expect(consumers).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(consumers).toHaveLength(3);
+      expect(consumers[2]!.calls).toEqual(['connect', 'subscribe', 'run']);
+      await consumer.disconnect();
+    });
+
     it('is judged on the commit when nothing was read since assignment, and on the position without a commit', async () => {
       for (const broker of [
         { position: -1001, committed: 10, high: 50, paused: false },
