@@ -17,7 +17,8 @@ export class PrivateStack {
   readonly env: NodeJS.ProcessEnv;
   private readonly home: string;
 
-  constructor(label: string, brokers: number, portBase: number) {
+  /** `stackOverrides` replace the stack's own settings (e.g. KAFKA_ADVERTISED_PORT). */
+  constructor(label: string, brokers: number, portBase: number, stackOverrides: NodeJS.ProcessEnv = {}) {
     this.home = mkdtempSync(join(tmpdir(), `warden-${label}-`));
     const stackEnv: NodeJS.ProcessEnv = {
       ...withoutConnections(process.env),
@@ -29,6 +30,7 @@ export class PrivateStack {
       KAFKA_HEAP: '512m',
       SCHEMA_REGISTRY_PORT: String(portBase + 7),
       CLICKHOUSE_HTTP_PORT: String(portBase + 8),
+      ...stackOverrides,
     };
     this.config = loadStackConfig(stackEnv);
     this.env = { ...withoutConnections(process.env), ...serviceEnv(this.config, {}) };

@@ -15,6 +15,14 @@ const StackEnv = Type.Object({
   }),
   KAFKA_PORT: Port(9092, 'Kafka broker listener'),
   KAFKA_CONTROLLER_PORT: Port(9093, 'KRaft controller listener'),
+  KAFKA_ADVERTISED_PORT: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      description:
+        'Port the single broker tells clients to use (default KAFKA_PORT): a TCP proxy in front of it, as the half-open-connection fault test puts there',
+    }),
+  ),
   KAFKA_BROKER_COUNT: Type.Optional(
     Type.Integer({
       minimum: 1,

@@ -67,8 +67,12 @@ function baseConfig({ conn, clientId, log }: RdConfig, onLine?: (facility: strin
   return config;
 }
 
-/** See producer-stall.ts: sends waiting 30 s with no acknowledgement at all replace the producer. */
-const PRODUCER_STALL: StallPolicy = { stallMs: 30_000, maxBackoffMs: 300_000 };
+/**
+ * See producer-stall.ts: sends waiting 45 s with no acknowledgement at all replace the producer.
+ * Longer than librdkafka's request timeout (30 s), after which it retries on a new connection by
+ * itself: a half-open connection heals without a replacement (test/faults/half-open-connections).
+ */
+const PRODUCER_STALL: StallPolicy = { stallMs: 45_000, maxBackoffMs: 300_000 };
 const PRODUCER_CHECK_MS = 5_000;
 
 export function confluentProducer(mod: ConfluentModule, rd: RdConfig, options: ProducerOptions): Producer {
@@ -116,7 +120,7 @@ export function confluentProducer(mod: ConfluentModule, rd: RdConfig, options: P
     );
     rd.log.warn(
       { kafka: 'librdkafka', code: 'KAFKA_PRODUCER_STALLED', waitedMs, failedSends: failed },
-      'sends got no acknowledgement for 30 s; replaced the producer (the waiting sends fail and are retried)',
+      'sends got no acknowledgement for 45 s; replaced the producer (the waiting sends fail and are retried)',
     );
     // Its queue may never drain: do not wait for it.
     void Promise.race([old.disconnect(), delay(10_000)]).catch(() => undefined);

@@ -55,7 +55,7 @@ afterEach(() => {
 });
 
 describe('confluent producer adapter', () => {
-  it('replaces a producer whose sends get no acknowledgement for 30 s; the waiting send fails, the next goes through', async () => {
+  it('replaces a producer whose sends get no acknowledgement for 45 s; the waiting send fails, the next goes through', async () => {
     vi.useFakeTimers();
     const { mod, producers } = fakeModule(['never', 'ack']);
     const producer = confluentProducer(mod, rd(), { idempotent: true });
@@ -65,7 +65,7 @@ describe('confluent producer adapter', () => {
       () => 'acknowledged',
       (err: { code?: string; retriable?: boolean }) => `${err.code} retriable=${err.retriable}`,
     );
-    await vi.advanceTimersByTimeAsync(25_000);
+    await vi.advanceTimersByTimeAsync(40_000);
     expect(producers).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(producers).toHaveLength(2);
@@ -100,10 +100,10 @@ describe('confluent producer adapter', () => {
     const producer = confluentProducer(mod, rd(), {});
     await producer.connect();
     const stuck = producer.send(record('events')).catch((err: { code?: string }) => err.code);
-    await vi.advanceTimersByTimeAsync(35_000);
+    await vi.advanceTimersByTimeAsync(50_000);
     expect(producers).toHaveLength(2);
     expect(producers[1]!.calls).toEqual(['connect', 'disconnect']);
-    await vi.advanceTimersByTimeAsync(20_000);
+    await vi.advanceTimersByTimeAsync(35_000);
     expect(producers).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(producers).toHaveLength(3);
