@@ -32,7 +32,8 @@ export interface VerifyResult {
   confirmed: number;
 }
 
-const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+/** One string per topic partition, for Map and Set keys (shared with the adapter and partition-progress.ts). */
+export const partitionKey = (p: { topic: string; partition: number }) => `${p.topic}\u0000${p.partition}`;
 
 export class CommitVerifier {
   /** The highest offset this consumer asked to commit, per partition, until the coordinator confirms it. */
@@ -41,7 +42,7 @@ export class CommitVerifier {
   /** Called with every commit the service makes. */
   committing(offsets: readonly TopicPartitionOffset[]): void {
     for (const o of offsets) {
-      const k = key(o.topic, o.partition);
+      const k = partitionKey(o);
       const prev = this.wanted.get(k);
       if (!prev || BigInt(o.offset) > BigInt(prev.offset)) this.wanted.set(k, { ...o });
     }
@@ -58,20 +59,20 @@ export class CommitVerifier {
    */
   async verify(client: CommitVerifierClient): Promise<VerifyResult> {
     if (this.wanted.size === 0) return { resent: [], confirmed: 0 };
-    const owned = new Set(client.assigned().map((p) => key(p.topic, p.partition)));
+    const owned = new Set(client.assigned().map(partitionKey));
     for (const k of [...this.wanted.keys()]) if (!owned.has(k)) this.wanted.delete(k);
     const watched = [...this.wanted.values()];
     if (watched.length === 0) return { resent: [], confirmed: 0 };
     const held = new Map(
       (await client.committed(watched.map(({ topic, partition }) => ({ topic, partition })))).map((c) => [
-        key(c.topic, c.partition),
+        partitionKey(c),
         toOffset(c.offset),
       ]),
     );
     const resent: TopicPartitionOffset[] = [];
     let confirmed = 0;
     for (const w of watched) {
-      const k = key(w.topic, w.partition);
+      const k = partitionKey(w);
       // A newer commit may have arrived while the fetch was in flight: compare with what was asked then.
       const now = this.wanted.get(k);
       if ((held.get(k) ?? -1n) >= BigInt(w.offset)) {
@@ -87,7 +88,8 @@ export class CommitVerifier {
   }
 }
 
-function toOffset(offset: string | number | null | undefined): bigint {
+/** An offset as the library answers it (string, number, null for none) as a bigint; -1 when none. */
+export function toOffset(offset: string | number | null | undefined): bigint {
   if (offset === null || offset === undefined) return -1n;
   const s = String(offset);
   return /^-?\d+$/.test(s) ? BigInt(s) : -1n;

@@ -11,7 +11,7 @@ import type {
 } from 'kafkajs';
 import { splitList } from '../env-config.ts';
 import type { Logger } from '../logger.ts';
-import { CommitVerifier, type TopicPartitionOffset } from './commit-verifier.ts';
+import { CommitVerifier, partitionKey, type TopicPartitionOffset, toOffset } from './commit-verifier.ts';
 import { GroupSessionWatchdog } from './group-session-watchdog.ts';
 import type { ConsumerOptions, KafkaConnection, ProducerOptions } from './options.ts';
 import { type PartitionOffsets, PartitionProgress, type PartitionRef } from './partition-progress.ts';
@@ -493,15 +493,15 @@ function highWatermark(consumer: ConfluentConsumerExtras, p: PartitionRef): Prom
   });
 }
 
-const partitionKey = (p: PartitionRef) => `${p.topic}\u0000${p.partition}`;
-
-/** Offsets by partition; librdkafka's negative markers (invalid, end, stored) become -1. */
+/** Offsets by partition; none (null) and librdkafka's negative markers (invalid, end, stored) become -1. */
 function offsetMap(
   offsets: { topic: string; partition: number; offset?: number | string | null }[],
 ): Map<string, bigint> {
-  // The library answers null for a partition with no commit.
   return new Map(
-    offsets.map((o) => [partitionKey(o), o.offset != null && Number(o.offset) >= 0 ? BigInt(o.offset) : -1n]),
+    offsets.map((o) => {
+      const offset = toOffset(o.offset);
+      return [partitionKey(o), offset < 0n ? -1n : offset];
+    }),
   );
 }
 

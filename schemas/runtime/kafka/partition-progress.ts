@@ -11,6 +11,8 @@
  * the consumer makes it fetch from the committed offset again; offsets move only after the writes,
  * so nothing is lost.
  */
+import { partitionKey } from './commit-verifier.ts';
+
 export interface PartitionRef {
   topic: string;
   partition: number;
@@ -25,8 +27,6 @@ export interface PartitionOffsets extends PartitionRef {
   high: bigint;
 }
 
-const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
-
 export class PartitionProgress {
   /** When each partition last moved (a batch started or ended, an offset committed) or was first seen. */
   private readonly movedAt = new Map<string, number>();
@@ -38,7 +38,7 @@ export class PartitionProgress {
 
   /** Returns the generation to hand back to batchEnded. */
   batchStarted(p: PartitionRef, now: number): number {
-    const k = key(p.topic, p.partition);
+    const k = partitionKey(p);
     this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1);
     this.movedAt.set(k, now);
     return this.generation;
@@ -46,7 +46,7 @@ export class PartitionProgress {
 
   batchEnded(p: PartitionRef, now: number, generation: number): void {
     if (generation !== this.generation) return;
-    const k = key(p.topic, p.partition);
+    const k = partitionKey(p);
     const n = (this.inFlight.get(k) ?? 1) - 1;
     if (n > 0) this.inFlight.set(k, n);
     else this.inFlight.delete(k);
@@ -54,7 +54,7 @@ export class PartitionProgress {
   }
 
   committed(p: PartitionRef, now: number): void {
-    this.movedAt.set(key(p.topic, p.partition), now);
+    this.movedAt.set(partitionKey(p), now);
   }
 
   /**
@@ -63,12 +63,12 @@ export class PartitionProgress {
    * are worth asking the broker for. Partitions no longer assigned are forgotten.
    */
   quiet(assigned: readonly PartitionRef[], paused: readonly PartitionRef[], now: number): PartitionRef[] {
-    const owned = new Set(assigned.map((p) => key(p.topic, p.partition)));
+    const owned = new Set(assigned.map(partitionKey));
     for (const k of [...this.movedAt.keys()]) if (!owned.has(k)) this.movedAt.delete(k);
-    const held = new Set(paused.map((p) => key(p.topic, p.partition)));
+    const held = new Set(paused.map(partitionKey));
     const out: PartitionRef[] = [];
     for (const p of assigned) {
-      const k = key(p.topic, p.partition);
+      const k = partitionKey(p);
       const moved = this.movedAt.get(k);
       // First sight (just assigned): the clock starts now.
       if (moved === undefined) this.movedAt.set(k, now);

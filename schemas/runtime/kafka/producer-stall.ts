@@ -40,11 +40,6 @@ export class ProducerStall {
     this.backoffMs = policy.stallMs;
   }
 
-  /** The producer generation sends go to now (bumped by replaced()). */
-  current(): number {
-    return this.generation;
-  }
-
   /** Wraps one send: its result, or its rejection if its producer is replaced before it settles. */
   track<T>(send: () => Promise<T>, now: () => number): Promise<T> {
     const id = this.nextId++;
